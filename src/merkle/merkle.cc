@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <string>
 
 namespace redledger::merkle {
@@ -67,19 +68,20 @@ Result<Hash256> ReadNode(const NodeReader& read, uint8_t level, uint64_t index) 
 }
 
 // MTH(D[begin:end]); REQUIRES: begin < end, begin aligned as described above.
+// Folds the peaks from the right (smallest) one, so no list is built.
 Result<Hash256> RangeHash(uint64_t begin, uint64_t end, const NodeReader& read) {
-  std::vector<Hash256> peaks;
-  uint64_t pos = begin;
-  for (int level = 63; level >= 0; --level) {
-    const uint64_t width = uint64_t{1} << level;
-    if (((end - begin) & width) == 0) continue;
-    Result<Hash256> h = ReadNode(read, static_cast<uint8_t>(level), pos >> level);
+  const uint64_t len = end - begin;
+  Hash256 root{};
+  bool first = true;
+  for (int level = 0; level < 64; ++level) {
+    if ((len >> level & 1) == 0) continue;
+    // The peak at `level` starts after the larger peaks: len's higher bits.
+    const uint64_t start = begin + (level == 63 ? 0 : len >> (level + 1) << (level + 1));
+    Result<Hash256> h = ReadNode(read, static_cast<uint8_t>(level), start >> level);
     if (!h.ok()) return h.status();
-    peaks.push_back(*h);
-    pos += width;
+    root = first ? *h : HashChildren(*h, root);
+    first = false;
   }
-  Hash256 root = peaks.back();
-  for (size_t i = peaks.size() - 1; i-- > 0;) root = HashChildren(peaks[i], root);
   return root;
 }
 
