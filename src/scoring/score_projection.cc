@@ -1,0 +1,170 @@
+#include "redledger/score_projection.h"
+
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <tuple>
+
+namespace redledger {
+
+class ScoreProjection::Impl {
+ public:
+  Impl(const EventStore* store, ScoreProjectionOptions options) : store_(store), options_(options) {}
+
+  Status CatchUp() {
+    std::unique_lock lock(book_mu_);
+    const uint64_t head = store_->Head();
+    while (book_.position() < head) {
+      Status applied;
+      Status s = store_->Scan(book_.position(), std::min(head, book_.position() + options_.scan_batch),
+                              [&](const Envelope& e) {
+                                applied = book_.Apply(e);
+                                return applied.ok();
+                              });
+      REDLEDGER_RETURN_IF_ERROR(s);
+      REDLEDGER_RETURN_IF_ERROR(applied);
+    }
+    return Status::OK();
+  }
+
+  uint64_t Applied() const {
+    std::shared_lock lock(book_mu_);
+    return book_.position();
+  }
+
+  // Catches up, then resolves `as_of` against the position reached.
+  Result<uint64_t> Pin(std::optional<uint64_t> as_of) {
+    REDLEDGER_RETURN_IF_ERROR(CatchUp());
+    uint64_t applied = Applied();
+    if (!as_of) return applied;
+    if (*as_of > applied) return Status::ValidationFailed("as_of", "is beyond the log head");
+    return *as_of;
+  }
+
+  // The cached document for `key`, or `render()` under the book's shared lock.
+  template <typename Fn>
+  Result<std::string> Cached(const std::string& key, Fn render) {
+    {
+      std::lock_guard lock(cache_mu_);
+      auto it = cache_.find(key);
+      if (it != cache_.end()) return it->second;
+    }
+    Result<std::string> doc = [&] {
+      std::shared_lock lock(book_mu_);
+      return render(book_);
+    }();
+    if (doc.ok()) {
+      std::lock_guard lock(cache_mu_);
+      if (cache_.size() >= options_.cache_entries) cache_.clear();
+      cache_.emplace(key, *doc);
+    }
+    return doc;
+  }
+
+  const EventStore* store_;
+  ScoreProjectionOptions options_;
+  mutable std::shared_mutex book_mu_;  // guards book_
+  ScoreBook book_;
+  std::mutex publish_mu_;  // one publication decided at a time in this process
+  std::mutex cache_mu_;    // guards cache_
+  std::map<std::string, std::string> cache_;
+};
+
+namespace {
+std::string Key(std::string_view kind, CivilMonth period, std::string_view site, uint64_t position) {
+  return std::string(kind) + '|' + FormatMonth(period) + '|' + std::string(site) + '|' + std::to_string(position);
+}
+}  // namespace
+
+ScoreProjection::ScoreProjection(const EventStore* store, ScoreProjectionOptions options)
+    : impl_(std::make_unique<Impl>(store, options)) {}
+ScoreProjection::~ScoreProjection() = default;
+
+Status ScoreProjection::CatchUp() { return impl_->CatchUp(); }
+uint64_t ScoreProjection::Applied() const { return impl_->Applied(); }
+
+Result<std::string> ScoreProjection::Scores(CivilMonth period, std::optional<uint64_t> as_of) {
+  auto pos = impl_->Pin(as_of);
+  if (!pos.ok()) return pos.status();
+  return impl_->Cached(Key("scores", period, "", *pos), [&](const ScoreBook& book) -> Result<std::string> {
+    return ScoresJson(book.Scores(period, *pos));
+  });
+}
+
+Result<std::string> ScoreProjection::SiteScores(std::string_view site_id, CivilMonth period,
+                                                std::optional<uint64_t> as_of) {
+  auto pos = impl_->Pin(as_of);
+  if (!pos.ok()) return pos.status();
+  return impl_->Cached(Key("site", period, site_id, *pos), [&](const ScoreBook& book) {
+    return SiteScoresJson(book.Scores(period, *pos), site_id);
+  });
+}
+
+Result<std::string> ScoreProjection::Notice(CivilMonth period, std::optional<uint64_t> as_of, bool csv) {
+  auto pos = impl_->Pin(as_of);
+  if (!pos.ok()) return pos.status();
+  NoticeInfo info = [&] {
+    std::shared_lock lock(impl_->book_mu_);
+    return impl_->book_.Notice(period, *pos);
+  }();
+  // Keyed by what the notice depends on: a published one by its publication
+  // (whatever the as_of it is read at), a provisional one by its position.
+  std::string key = Key(csv ? "notice.csv" : "notice", period, "", info.cutoff_position) + '|' +
+                    std::to_string(info.published_position);
+  return impl_->Cached(key, [&](const ScoreBook& book) -> Result<std::string> {
+    PeriodScores scores = book.Scores(period, info.cutoff_position);
+    return csv ? NoticeCsv(info, scores) : NoticeJson(info, scores);
+  });
+}
+
+Result<std::string> ScoreProjection::Policies(std::optional<uint64_t> as_of, Micros now) {
+  auto pos = impl_->Pin(as_of);
+  if (!pos.ok()) return pos.status();
+  std::shared_lock lock(impl_->book_mu_);
+  PolicyBook book = impl_->book_.PoliciesAt(*pos);
+  std::string out = "{\"as_of\":" + std::to_string(*pos) + ",\"current\":";
+  const Policy& current = book.At(now);
+  out += current.ToJson() + ",\"policies\":[";
+  bool default_replaced = !book.all().empty() && book.all().front().effective_from == DefaultPolicy().effective_from;
+  bool first = true;
+  if (!default_replaced) {
+    out += DefaultPolicy().ToJson();
+    first = false;
+  }
+  for (const Policy& p : book.all()) {
+    if (!first) out += ',';
+    out += p.ToJson();
+    first = false;
+  }
+  return out + "]}";
+}
+
+Result<PublishedNotice> ScoreProjection::Publish(EventStore* store, const Principal& actor, std::string_view body,
+                                                 const CommandMeta& meta, Micros now) {
+  auto period = ParsePublishNotice(body);
+  if (!period.ok()) return period.status();
+  std::lock_guard publishing(impl_->publish_mu_);
+  for (int attempt = 0;; ++attempt) {
+    auto version = store->StreamVersion(std::string(kNoticesStream));
+    if (!version.ok()) return version.status();
+    REDLEDGER_RETURN_IF_ERROR(impl_->CatchUp());
+    Result<DomainEvent> event = [&] {
+      std::shared_lock lock(impl_->book_mu_);
+      return DecidePublishNotice(*period, actor, now, impl_->book_.position(), impl_->book_);
+    }();
+    if (!event.ok()) return event.status();
+    AppendPart part{std::string(kNoticesStream), ExpectedVersion::Exact(*version),
+                    ToNewEvents({*event}, actor.ToActor(), actor.id, meta)};
+    auto appended = store->Append({std::move(part)});
+    // Another process published some notice meanwhile: decide again against it.
+    if (!appended.ok() && appended.status().IsVersionConflict() && attempt < 3) continue;
+    if (!appended.ok()) return appended.status();
+    auto doc = Notice(*period, appended->last_position, false);
+    if (!doc.ok()) return doc.status();
+    std::shared_lock lock(impl_->book_mu_);
+    NoticeInfo info = impl_->book_.Notice(*period, appended->last_position);
+    return PublishedNotice{info.published_position, info.cutoff_position, std::move(*doc)};
+  }
+}
+
+}  // namespace redledger
