@@ -8,17 +8,18 @@
 
 #include <functional>
 
+#include "proof/log_test_util.h"
 #include "redledger/codec.h"
 #include "redledger/merkle.h"
 #include "store/rocks_event_store.h"
-#include "store/store_test_util.h"
 
 namespace redledger {
 namespace {
 
 using testing::TempDir;
 
-constexpr uint64_t kEvents = 40;
+constexpr uint64_t kEvents = testing::kLogEvents;
+using testing::CheckpointOf;
 
 std::string U64(uint64_t v) {
   std::string k;
@@ -27,26 +28,6 @@ std::string U64(uint64_t v) {
 }
 
 std::string TreeKey(uint8_t level, uint64_t index) { return std::string(1, static_cast<char>(level)) + U64(index); }
-
-// Appends kEvents events over five streams, one append each.
-void Fill(EventStore* store) {
-  for (uint64_t i = 1; i <= kEvents; ++i) {
-    char tag[32];
-    std::snprintf(tag, sizeof tag, "{\"tag\":\"event-%03llu\"}", static_cast<unsigned long long>(i));
-    std::vector<AppendPart> parts;
-    parts.push_back(AppendPart{"demand-" + std::to_string(i % 5), ExpectedVersion::Any(),
-                               {testing::Ev("demand.raised", tag)}});
-    Result<AppendResult> r = store->Append(std::move(parts));
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ASSERT_EQ(r->last_position, i);
-  }
-}
-
-Checkpoint CheckpointOf(const EventStore& store, uint64_t size) {
-  Result<Hash256> root = merkle::RootAt(size, store.TreeReader());
-  EXPECT_TRUE(root.ok()) << root.status().ToString();
-  return Checkpoint{"redledger", size, root.ok() ? *root : Hash256{}, 0};
-}
 
 // ---- Clean logs, on both implementations ----------------------------------
 
@@ -76,7 +57,7 @@ TYPED_TEST(CleanLogTest, FullLogVerifiesAgainstItsCheckpoints) {
   options.sync = false;
   Result<std::unique_ptr<EventStore>> store = this->kind_.Open(options);
   ASSERT_TRUE(store.ok());
-  Fill(store->get());
+  testing::FillLog(store->get());
   std::vector<Checkpoint> trusted;
   for (uint64_t size : {uint64_t{1}, uint64_t{16}, uint64_t{25}, kEvents}) trusted.push_back(CheckpointOf(**store, size));
   VerifyReport report;
@@ -171,7 +152,7 @@ class TamperTest : public ::testing::Test {
     Result<std::unique_ptr<EventStore>> store = OpenRocksEventStore(dir_.path() + "/db", Options());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
-    Fill(store_.get());
+    testing::FillLog(store_.get());
     // What an inspector kept: signed notes, checked with the published key.
     for (uint64_t size : {uint64_t{10}, uint64_t{25}, kEvents}) trusted_.push_back(Keep(CheckpointOf(*store_, size)));
     store_.reset();
