@@ -99,7 +99,12 @@ class Checker:
 
     def errors(self, where, schema, base_id, instance):
         v = self.validator(schema, base_id)
-        for e in sorted(v.iter_errors(instance), key=lambda e: list(e.absolute_path)):
+        try:
+            found = sorted(v.iter_errors(instance), key=lambda e: list(e.absolute_path))
+        except Exception as e:  # an unresolvable $ref surfaces only while validating
+            self.fail(where, "cannot validate: %s: %s" % (type(e).__name__, str(e)[:300]))
+            return
+        for e in found:
             self.fail(where, "/%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message))
 
     # --- schema files --------------------------------------------------------
