@@ -14,6 +14,9 @@
 // "as_of"). Results at a given position never change, so rendered documents
 // are cached by (query, position); a published notice is computed once.
 //
+// Restart: with a checkpoint path, the fold is checkpointed every so many
+// events and resumed from the checkpoint instead of replaying the log.
+//
 // Memory: the fold keeps each demand's raise and scoring steps (about
 // 100–200 bytes per demand), so it grows with the number of demands.
 //
@@ -42,6 +45,14 @@ struct ScoreProjectionOptions {
   // Rendered documents kept (by query and position); the cache is emptied
   // when full. Default: 512.
   size_t cache_entries = 512;
+  // Where the fold is checkpointed (ScoreBook::Snapshot, written to a
+  // temporary file and renamed, not synced: a lost checkpoint only means
+  // folding more of the log). The first CatchUp resumes from it when the
+  // event at its position still has the hash it had. Default: empty, none.
+  std::string checkpoint_path;
+  // Events folded between checkpoints; one is also written on destruction.
+  // Default: 100,000.
+  uint64_t checkpoint_every = 100'000;
 };
 
 struct PublishedNotice {

@@ -150,6 +150,12 @@ class ScoreBook {
   // The policies in force as of `as_of`.
   PolicyBook PoliciesAt(uint64_t as_of) const;
 
+  // The whole fold as bytes (grammar in src/scoring/score_book_codec.cc),
+  // so a restart resumes from its position instead of replaying the log.
+  std::string Snapshot() const;
+  // Corruption when the bytes are damaged or of another format version.
+  static Result<ScoreBook> FromSnapshot(std::string_view bytes);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

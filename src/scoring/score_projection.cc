@@ -1,18 +1,29 @@
 #include "redledger/score_projection.h"
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
-#include <tuple>
 
 namespace redledger {
 
 class ScoreProjection::Impl {
  public:
-  Impl(const EventStore* store, ScoreProjectionOptions options) : store_(store), options_(options) {}
+  Impl(const EventStore* store, ScoreProjectionOptions options) : store_(store), options_(std::move(options)) {}
+  ~Impl() {
+    std::unique_lock lock(book_mu_);
+    // A failed final checkpoint only means the next start folds more of the log.
+    if (!options_.checkpoint_path.empty() && book_.position() > checkpointed_) WriteCheckpoint().IgnoreError();
+  }
 
   Status CatchUp() {
     std::unique_lock lock(book_mu_);
+    if (!resumed_) {
+      resumed_ = true;
+      Resume();
+    }
     const uint64_t head = store_->Head();
     while (book_.position() < head) {
       Status applied;
@@ -24,7 +35,50 @@ class ScoreProjection::Impl {
       REDLEDGER_RETURN_IF_ERROR(s);
       REDLEDGER_RETURN_IF_ERROR(applied);
     }
+    if (!options_.checkpoint_path.empty() && book_.position() >= checkpointed_ + options_.checkpoint_every)
+      return WriteCheckpoint();
     return Status::OK();
+  }
+
+  // Checkpoint file := leaf hash of the event at the fold's position (32
+  // bytes; zeros at 0) ‖ ScoreBook::Snapshot(). REQUIRES: book_mu_ held.
+  Status WriteCheckpoint() {
+    std::string file(32, '\0');
+    if (book_.position() > 0) {
+      auto e = store_->ReadAt(book_.position());
+      if (!e.ok()) return e.status();
+      file.assign(reinterpret_cast<const char*>(e->hash.data()), e->hash.size());
+    }
+    file += book_.Snapshot();
+    const std::string tmp = options_.checkpoint_path + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out.write(file.data(), static_cast<std::streamsize>(file.size()));
+      if (!out.good()) return Status::IOError("cannot write " + tmp);
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, options_.checkpoint_path, ec);
+    if (ec) return Status::IOError("cannot rename " + tmp + ": " + ec.message());
+    checkpointed_ = book_.position();
+    return Status::OK();
+  }
+
+  // Loads the checkpoint when it belongs to this log; otherwise the fold
+  // starts from position 1. REQUIRES: book_mu_ held.
+  void Resume() {
+    if (options_.checkpoint_path.empty()) return;
+    std::ifstream in(options_.checkpoint_path, std::ios::binary);
+    if (!in) return;
+    std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (file.size() < 32) return;
+    auto book = ScoreBook::FromSnapshot(std::string_view(file).substr(32));
+    if (!book.ok() || book->position() > store_->Head()) return;
+    if (book->position() > 0) {
+      auto e = store_->ReadAt(book->position());
+      if (!e.ok() || std::string_view(reinterpret_cast<const char*>(e->hash.data()), 32) != file.substr(0, 32)) return;
+    }
+    book_ = std::move(*book);
+    checkpointed_ = book_.position();
   }
 
   uint64_t Applied() const {
@@ -65,6 +119,8 @@ class ScoreProjection::Impl {
   ScoreProjectionOptions options_;
   mutable std::shared_mutex book_mu_;  // guards book_
   ScoreBook book_;
+  bool resumed_ = false;        // guarded by book_mu_
+  uint64_t checkpointed_ = 0;   // guarded by book_mu_
   std::mutex publish_mu_;  // one publication decided at a time in this process
   std::mutex cache_mu_;    // guards cache_
   std::map<std::string, std::string> cache_;
