@@ -43,9 +43,9 @@ struct SchedulerReport {
   size_t conflicts = 0;  // demands another writer changed first (retried next pass)
 };
 
-// An immutable view of the in-memory state at some log position.
+// An immutable view of the registry, principals and policies.
 struct DomainSnapshot {
-  uint64_t position = 0;
+  uint64_t position = 0;  // the last event that changed it (0: none yet)
   Registry registry;
   Principals principals;
   PolicyBook policies;

@@ -147,8 +147,8 @@ class CommandService::Impl {
     return AppendDemand(actor, *state, target.version ? &target : nullptr, *events, meta, now);
   }
 
-  Result<CommandResult> Registry(const Principal& actor, std::string_view command, std::string_view target_id,
-                                 std::string_view body, const CommandMeta& meta) {
+  Result<CommandResult> RunRegistry(const Principal& actor, std::string_view command, std::string_view target_id,
+                                    std::string_view body, const CommandMeta& meta) {
     auto cmd = ParseRegistryCommand(command, target_id, body);
     if (!cmd.ok()) return cmd.status();
     auto snap = CurrentOrError();
@@ -301,6 +301,11 @@ class CommandService::Impl {
       if (s->status == DemandStatus::kClosed || s->status == DemandStatus::kDeclined) {
         active_.erase(it);
       } else {
+        // Only the due-time fields matter here: keep each entry small.
+        s->title.clear();
+        s->description.clear();
+        s->attachments.clear();
+        s->linked_reporters.clear();
         it->second = std::move(*s);
       }
       return Status::OK();
@@ -357,7 +362,7 @@ class CommandService::Impl {
   std::mutex mu_;  // guards applied_, snapshot_, active_, broken_
   uint64_t applied_ = 0;
   std::shared_ptr<const DomainSnapshot> snapshot_;
-  std::map<std::string, DemandState, std::less<>> active_;  // raised..resolved demands
+  std::map<std::string, DemandState, std::less<>> active_;  // raised..resolved demands, trimmed
   Status broken_;  // a fold error: the log holds what this code cannot read
 };
 
@@ -381,7 +386,7 @@ Result<CommandResult> CommandService::Demand(const Principal& actor, std::string
 Result<CommandResult> CommandService::RunRegistryCommand(const Principal& actor, std::string_view command,
                                                          std::string_view target_id, std::string_view body,
                                                          const CommandMeta& meta) {
-  return impl_->Registry(actor, command, target_id, body, meta);
+  return impl_->RunRegistry(actor, command, target_id, body, meta);
 }
 Result<CommandResult> CommandService::RegisterPrincipal(const Principal& actor, std::string_view body,
                                                         const CommandMeta& meta) {
