@@ -157,7 +157,8 @@ void BM_AppendBatch(benchmark::State& state) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}}, {"log", {}}, {"tree", {}}};
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, {}}, {"log", {}}, {"tree", {}}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   if (!rocksdb::DB::Open(options, dir, cfs, &handles, &db).ok()) {
@@ -198,7 +199,13 @@ void BM_AppendBatch(benchmark::State& state) {
   delete db;
   std::filesystem::remove_all(dir);
 }
-BENCHMARK(BM_AppendBatch)->ArgNames({"events", "tree"})->Args({1, 0})->Args({1, 1})->Args({100, 0})->Args({100, 1})->UseRealTime();
+BENCHMARK(BM_AppendBatch)
+    ->ArgNames({"events", "tree"})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Args({100, 0})
+    ->Args({100, 1})
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace redledger

@@ -25,9 +25,10 @@ Result<Checkpoint> HeadCheckpoint(const EventStore& store, const std::string& or
 // "tree_size") unless 1 <= position <= tree_size <= store.Head().
 Result<InclusionProofData> ProveInclusion(const EventStore& store, uint64_t position, uint64_t tree_size);
 
-// The proof that the tree of `to_size` extends the tree of `from_size`
-// (no hashes when from_size is 0 or equal to to_size). InvalidArgument
-// (field "from_size" or "to_size") unless from_size <= to_size <= store.Head().
+// The proof that the tree of `to_size` extends the tree of `from_size` (no
+// hashes when they are equal). InvalidArgument (field "from_size" or
+// "to_size") unless 1 <= from_size <= to_size <= store.Head(); the RFC
+// defines no proof from the empty tree, which every tree extends.
 Result<ConsistencyProofData> ProveConsistency(const EventStore& store, uint64_t from_size, uint64_t to_size);
 
 }  // namespace redledger

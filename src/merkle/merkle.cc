@@ -99,9 +99,7 @@ Hash256 EmptyRoot() { return Sha256(""); }
 
 Hash256 HashLeaf(std::string_view leaf_data) { return Hasher().Hash(0x00, leaf_data); }
 
-Hash256 HashChildren(const Hash256& left, const Hash256& right) {
-  return Hasher().Hash(0x01, View(left), View(right));
-}
+Hash256 HashChildren(const Hash256& left, const Hash256& right) { return Hasher().Hash(0x01, View(left), View(right)); }
 
 Result<CompactRange> CompactRange::Load(uint64_t size, const NodeReader& read) {
   CompactRange range;

@@ -4,11 +4,11 @@
 //
 // Parsing accepts any further non-empty extension lines (other logs' notes)
 // and ignores all but "time".
+#include "redledger/checkpoint.h"
+
 #include <algorithm>
 #include <charconv>
 #include <vector>
-
-#include "redledger/checkpoint.h"
 
 namespace redledger {
 namespace {

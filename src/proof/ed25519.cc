@@ -72,9 +72,8 @@ Result<Ed25519PrivateKey> Ed25519PrivateKey::FromSeed(std::string_view seed) {
 
 Result<std::string> Ed25519PrivateKey::ToPem() const {
   std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
-  if (bio == nullptr ||
-      PEM_write_bio_PrivateKey(bio.get(), static_cast<EVP_PKEY*>(pkey_.get()), nullptr, nullptr, 0, nullptr,
-                               nullptr) != 1) {
+  if (bio == nullptr || PEM_write_bio_PrivateKey(bio.get(), static_cast<EVP_PKEY*>(pkey_.get()), nullptr, nullptr, 0,
+                                                 nullptr, nullptr) != 1) {
     return Status::Internal(OpenSslError("writing the key as PEM"));
   }
   char* data = nullptr;
@@ -102,11 +101,10 @@ bool VerifyEd25519(std::string_view public_key, std::string_view message, std::s
   std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key.data()), public_key.size()));
   std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
-  const bool ok = key != nullptr && ctx != nullptr &&
-                  EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
-                  EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                                   signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
-                                   message.size()) == 1;
+  const bool ok =
+      key != nullptr && ctx != nullptr && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   ERR_clear_error();  // a failed verification leaves an error queued
   return ok;
 }

@@ -25,7 +25,7 @@ class Ed25519PrivateKey {
 
   Result<std::string> ToPem() const;
   const std::string& public_key() const { return public_key_; }  // 32 bytes
-  Result<std::string> Sign(std::string_view message) const;       // 64 bytes
+  Result<std::string> Sign(std::string_view message) const;      // 64 bytes
 
  private:
   struct Free {

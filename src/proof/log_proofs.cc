@@ -6,9 +6,8 @@ namespace redledger {
 namespace {
 
 Status BeyondHead(const char* field, uint64_t size, uint64_t head) {
-  return Status::InvalidArgument(std::string(field) + " " + std::to_string(size) + " is beyond the log's head " +
-                                     std::to_string(head),
-                                 field);
+  return Status::InvalidArgument(
+      std::string(field) + " " + std::to_string(size) + " is beyond the log's head " + std::to_string(head), field);
 }
 
 }  // namespace
@@ -32,15 +31,14 @@ Result<InclusionProofData> ProveInclusion(const EventStore& store, uint64_t posi
 }
 
 Result<ConsistencyProofData> ProveConsistency(const EventStore& store, uint64_t from_size, uint64_t to_size) {
-  if (from_size > to_size) return Status::InvalidArgument("from_size must not exceed to_size", "from_size");
+  if (from_size == 0 || from_size > to_size) {
+    return Status::InvalidArgument("from_size must be between 1 and to_size", "from_size");
+  }
   const uint64_t head = store.Head();
   if (to_size > head) return BeyondHead("to_size", to_size, head);
-  ConsistencyProofData proof{from_size, to_size, {}};
-  if (from_size == 0) return proof;  // every tree extends the empty one
   Result<std::vector<Hash256>> hashes = merkle::ConsistencyProof(from_size, to_size, store.TreeReader());
   if (!hashes.ok()) return hashes.status();
-  proof.hashes = std::move(hashes).value();
-  return proof;
+  return ConsistencyProofData{from_size, to_size, std::move(hashes).value()};
 }
 
 }  // namespace redledger

@@ -162,9 +162,9 @@ Result<std::unique_ptr<Signer>> Signer::Open(const std::string& key_path, const 
     return Status::InvalidArgument("key name \"" + name + "\" must be non-empty, without spaces or '+'");
   }
   Result<std::string> pem = ReadSmallFile(key_path, /*private_key=*/true);
-  Result<proof::Ed25519PrivateKey> key =
-      pem.ok() ? proof::Ed25519PrivateKey::FromPem(*pem)
-               : pem.status().IsNotFound() ? CreateKey(key_path) : Result<proof::Ed25519PrivateKey>(pem.status());
+  Result<proof::Ed25519PrivateKey> key = pem.ok()                    ? proof::Ed25519PrivateKey::FromPem(*pem)
+                                         : pem.status().IsNotFound() ? CreateKey(key_path)
+                                                                     : Result<proof::Ed25519PrivateKey>(pem.status());
   if (!key.ok()) {
     const Status s = key.status();
     if (s.code() == Status::Code::kInvalidArgument) return Status::InvalidArgument(key_path + ": " + s.message());

@@ -158,8 +158,12 @@ TEST(MerkleVectors, OneLeafTreeRootIsTheLeafHash) {
 // (certificate-transparency's merkle tree tests).
 TEST(MerkleVectors, CertificateTransparencyTestTree) {
   const std::vector<std::string> data = {
-      std::string(""),           std::string("\x00", 1),         std::string("\x10"),
-      std::string("\x20\x21"),   std::string("\x30\x31"),        std::string("\x40\x41\x42\x43"),
+      std::string(""),
+      std::string("\x00", 1),
+      std::string("\x10"),
+      std::string("\x20\x21"),
+      std::string("\x30\x31"),
+      std::string("\x40\x41\x42\x43"),
       std::string("\x50\x51\x52\x53\x54\x55\x56\x57"),
       std::string("\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f"),
   };

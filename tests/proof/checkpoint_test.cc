@@ -23,7 +23,8 @@ constexpr char kGoText[] =
     "If you think cryptography is the answer to your problem,\n"
     "then you don't know what your problem is.\n";
 constexpr char kGoSignatureLine[] =
-    "\xE2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "\xE2\x80\x94 PeterNeumann "
+    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 
 std::string GoNote() { return std::string(kGoText) + "\n" + kGoSignatureLine; }
 
@@ -104,7 +105,8 @@ TEST(Signer, CreatesAPrivateKeyOnFirstUseAndReloadsIt) {
   EXPECT_NE(ReadFile(path).find("BEGIN PRIVATE KEY"), std::string::npos);
   EXPECT_EQ(ReadFile(path + ".pub"), (*first)->VerifierKey() + "\n");
   EXPECT_EQ((*first)->VerifierKey().rfind("redledger+", 0), 0u);
-  EXPECT_EQ(List(dir.path()), (std::vector<std::string>{"checkpoint.key", "checkpoint.key.pub"}));  // no temp files left
+  EXPECT_EQ(List(dir.path()),
+            (std::vector<std::string>{"checkpoint.key", "checkpoint.key.pub"}));  // no temp files left
 
   Result<std::unique_ptr<Signer>> again = Signer::Open(path, "redledger");
   ASSERT_TRUE(again.ok());
@@ -252,9 +254,9 @@ TEST_F(CheckpointTest, AlteredBodyLinesAreRejected) {
     return t + sigs;
   };
   const std::string other_root = Base64Encode(std::string(32, 'x'));
-  for (const std::string& forged : {with(0, "redledgerX"), with(1, "20852164"), with(1, "020852163"),
-                                    with(2, other_root), with(3, "time 2026-11-27T22:40:01.000000Z"),
-                                    text + "extra\n" + sigs}) {
+  for (const std::string& forged :
+       {with(0, "redledgerX"), with(1, "20852164"), with(1, "020852163"), with(2, other_root),
+        with(3, "time 2026-11-27T22:40:01.000000Z"), text + "extra\n" + sigs}) {
     EXPECT_FALSE(VerifyCheckpoint(forged, signer_->VerifierKey()).ok()) << forged;
   }
   // Dropping the time line is an altered body too.
@@ -266,20 +268,19 @@ TEST_F(CheckpointTest, MalformedNotesAndKeysAreRejected) {
   const std::string vkey = signer_->VerifierKey();
   const size_t split = note_.find("\n\n");
   for (const std::string& bad : {
-           std::string(),
-           note_.substr(0, split + 1),                            // no signatures
-           note_.substr(0, split) + note_.substr(split + 1),      // no empty line
-           note_.substr(0, note_.size() - 1),                     // last line unterminated
-           note_ + "\xE2\x80\x94 x\n",                            // signature line without signature
-           note_ + "- redledger AAAA\n",                          // not an em dash
-           std::string("redledger\r\n") + note_.substr(10),       // control character
-           std::string("\xFF") + note_,                           // not UTF-8
+           std::string(), note_.substr(0, split + 1),         // no signatures
+           note_.substr(0, split) + note_.substr(split + 1),  // no empty line
+           note_.substr(0, note_.size() - 1),                 // last line unterminated
+           note_ + "\xE2\x80\x94 x\n",                        // signature line without signature
+           note_ + "- redledger AAAA\n",                      // not an em dash
+           std::string("redledger\r\n") + note_.substr(10),   // control character
+           std::string("\xFF") + note_,                       // not UTF-8
        }) {
     EXPECT_FALSE(VerifyCheckpoint(bad, vkey).ok()) << bad;
   }
-  for (const std::string& bad_key : {std::string(), vkey.substr(0, vkey.size() - 4), "redledger+" + vkey.substr(19),
-                                     "other" + vkey.substr(9), vkey + "AAAA", vkey.substr(0, 10) + "00000000" +
-                                     vkey.substr(18)}) {
+  for (const std::string& bad_key :
+       {std::string(), vkey.substr(0, vkey.size() - 4), "redledger+" + vkey.substr(19), "other" + vkey.substr(9),
+        vkey + "AAAA", vkey.substr(0, 10) + "00000000" + vkey.substr(18)}) {
     Result<Checkpoint> c = VerifyCheckpoint(note_, bad_key);
     ASSERT_FALSE(c.ok()) << bad_key;
     EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument) << bad_key;
@@ -294,7 +295,8 @@ TEST_F(CheckpointTest, SignaturesByUnknownKeysAreIgnored) {
   ASSERT_TRUE(cosigned.ok());
   const std::string witness_line = cosigned->substr(cosigned->find("\n\n") + 2);
   // A foreign signature line before ours is skipped.
-  EXPECT_TRUE(VerifyCheckpoint(text + "\n" + witness_line + note_.substr(text.size() + 1), signer_->VerifierKey()).ok());
+  EXPECT_TRUE(
+      VerifyCheckpoint(text + "\n" + witness_line + note_.substr(text.size() + 1), signer_->VerifierKey()).ok());
   // Only a foreign signature: rejected.
   EXPECT_FALSE(VerifyCheckpoint(text + "\n" + witness_line, signer_->VerifierKey()).ok());
 }

@@ -68,8 +68,8 @@ TYPED_TEST(LogProofsTest, EveryEventIsProvablyInEveryLaterTree) {
 
 TYPED_TEST(LogProofsTest, EveryTreeExtendsEveryEarlierOne) {
   testing::FillLog(this->store_.get());
-  for (uint64_t to = 0; to <= kLogEvents; to += 3) {
-    for (uint64_t from = 0; from <= to; ++from) {
+  for (uint64_t to = 1; to <= kLogEvents; to += 3) {
+    for (uint64_t from = 1; from <= to; ++from) {
       Result<ConsistencyProofData> proof = ProveConsistency(*this->store_, from, to);
       ASSERT_TRUE(proof.ok()) << proof.status().ToString();
       Result<ConsistencyProofData> parsed = ParseConsistencyProofJson(ProofJson(*proof));
@@ -86,6 +86,7 @@ TYPED_TEST(LogProofsTest, ArgumentsOutsideTheLogAreRefusedByField) {
   EXPECT_EQ(field(ProveInclusion(*this->store_, 0, 5).status()), "position");
   EXPECT_EQ(field(ProveInclusion(*this->store_, 6, 5).status()), "position");
   EXPECT_EQ(field(ProveInclusion(*this->store_, 1, kLogEvents + 1).status()), "tree_size");
+  EXPECT_EQ(field(ProveConsistency(*this->store_, 0, 5).status()), "from_size");
   EXPECT_EQ(field(ProveConsistency(*this->store_, 6, 5).status()), "from_size");
   EXPECT_EQ(field(ProveConsistency(*this->store_, 1, kLogEvents + 1).status()), "to_size");
 }

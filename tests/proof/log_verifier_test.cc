@@ -59,7 +59,8 @@ TYPED_TEST(CleanLogTest, FullLogVerifiesAgainstItsCheckpoints) {
   ASSERT_TRUE(store.ok());
   testing::FillLog(store->get());
   std::vector<Checkpoint> trusted;
-  for (uint64_t size : {uint64_t{1}, uint64_t{16}, uint64_t{25}, kEvents}) trusted.push_back(CheckpointOf(**store, size));
+  for (uint64_t size : {uint64_t{1}, uint64_t{16}, uint64_t{25}, kEvents})
+    trusted.push_back(CheckpointOf(**store, size));
   VerifyReport report;
   Status s = VerifyLog(**store, trusted, &report);
   EXPECT_TRUE(s.ok()) << s.ToString();
@@ -76,7 +77,8 @@ class RawDb {
  public:
   explicit RawDb(const std::string& dir) {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, {}}};
-    for (const std::string& name : store::RocksColumnFamilyNames()) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    for (const std::string& name : store::RocksColumnFamilyNames())
+      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
     rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), dir, cfs, &handles_, &db_);
     EXPECT_TRUE(s.ok()) << s.ToString();
   }

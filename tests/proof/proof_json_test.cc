@@ -115,9 +115,9 @@ TEST(ProofJson, ProofsForOtherSizesThanTheCheckpointsAreRejected) {
   Checkpoint forked = log.At(6);
   forked.root[0] ^= 1;
   EXPECT_FALSE(CheckConsistency(c, log.At(4), forked).ok());
-  EXPECT_FALSE(CheckInclusion(InclusionProofData{0, 6, *merkle::InclusionProof(0, 6, log.Reader())},
-                              log.leaves[0], forked)
-                   .ok());
+  EXPECT_FALSE(
+      CheckInclusion(InclusionProofData{0, 6, *merkle::InclusionProof(0, 6, log.Reader())}, log.leaves[0], forked)
+          .ok());
 }
 
 }  // namespace
