@@ -1,37 +1,20 @@
-// The notice as CSV for office tools (RFC 4180: CRLF, fields quoted when
-// they hold a comma, quote or line break). One row per site in rank order;
+// The notice as CSV for office tools (RFC 4180). One row per site in rank order;
 // every row repeats the period and status so a sheet can be filtered.
 #include <algorithm>
 
 #include "redledger/scoring.h"
+#include "scoring/csv.h"
 
 namespace redledger {
 namespace {
 
-std::string Field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+using scoring_internal::CsvRow;
 
 // 8750 -> "87.50"; empty when null.
 std::string Hundredths(const std::optional<int64_t>& v) {
   if (!v) return "";
   int64_t frac = *v % 100;
   return std::to_string(*v / 100) + (frac < 10 ? ".0" : ".") + std::to_string(frac);
-}
-
-std::string Row(const std::vector<std::string>& fields) {
-  std::string out;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i) out += ',';
-    out += Field(fields[i]);
-  }
-  return out + "\r\n";
 }
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
@@ -50,7 +33,7 @@ std::string NoticeCsv(const NoticeInfo& info, const PeriodScores& s) {
     header.push_back(std::string(r) + "_weight");
   }
   header.push_back("activities");
-  std::string out = Row(header);
+  std::string out = CsvRow(header);
   const std::string status = info.published_position ? "published" : "provisional";
   for (const ScoreEntry& e : s.sites) {
     std::string list = Contains(s.red_list, e.id) ? "red" : Contains(s.black_list, e.id) ? "black" : "";
@@ -64,7 +47,7 @@ std::string NoticeCsv(const NoticeInfo& info, const PeriodScores& s) {
       row.push_back(std::to_string(r.weight));
     }
     row.push_back(std::to_string(e.counts.activities));
-    out += Row(row);
+    out += CsvRow(row);
   }
   return out;
 }
