@@ -10,7 +10,7 @@
 
 #include "proof/ed25519.h"
 #include "proof/signed_note.h"
-#include "store/store_test_util.h"
+#include "support/temp_dir.h"
 
 namespace redledger {
 namespace {
