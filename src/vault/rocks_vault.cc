@@ -11,7 +11,9 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
+#include <array>
 #include <memory>
+#include <unordered_map>
 #include <mutex>
 #include <vector>
 
@@ -115,7 +117,7 @@ class RocksVault final : public Vault {
 
   Result<std::string> SubjectForPhone(std::string_view phone, std::string_view new_subject) override {
     std::string mac = Hmac(phone);
-    std::lock_guard<std::mutex> lock(mu_);  // one assignment per phone
+    std::lock_guard<std::mutex> lock(Stripe(mac));  // one assignment per phone
     std::string existing;
     auto s = db_->Get(rocksdb::ReadOptions(), cfs_[kPhones], mac, &existing);
     if (s.ok()) return existing;
@@ -136,7 +138,8 @@ class RocksVault final : public Vault {
   }
 
   Status EraseSubject(std::string_view subject) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(Stripe(subject));
+    Forget(subject);
     std::string prefix = std::string(subject) + '\0';
     std::string end = std::string(subject) + '\x01';
     rocksdb::WriteBatch batch;
@@ -172,21 +175,40 @@ class RocksVault final : public Vault {
   }
 
   Result<std::string> KeyFor(std::string_view subject, bool create) {
+    if (auto cached = Cached(subject)) return *cached;
+    // The stripe makes two first uses agree on one key, and keeps a read
+    // racing an erasure from caching the destroyed key. Other subjects
+    // proceed in parallel, so RocksDB can group their synced writes.
+    std::lock_guard<std::mutex> lock(Stripe(subject));
     std::string key;
     auto s = db_->Get(rocksdb::ReadOptions(), cfs_[kKeys], subject, &key);
     if (s.IsNotFound() && create) {
-      std::lock_guard<std::mutex> lock(mu_);  // two first uses must agree on one key
-      s = db_->Get(rocksdb::ReadOptions(), cfs_[kKeys], subject, &key);
-      if (s.IsNotFound()) {
-        key = RandomBytes(kKeyBytes);
-        REDLEDGER_RETURN_IF_ERROR(FromRocks(db_->Put(WriteOpts(), cfs_[kKeys], subject, key), "vault new key"));
-        return key;
-      }
+      key = RandomBytes(kKeyBytes);
+      s = db_->Put(WriteOpts(), cfs_[kKeys], subject, key);
     }
     if (s.IsNotFound()) return Status::NotFound("no key for subject " + std::string(subject));
-    REDLEDGER_RETURN_IF_ERROR(FromRocks(s, "vault key lookup"));
+    REDLEDGER_RETURN_IF_ERROR(FromRocks(s, "vault key"));
     if (key.size() != kKeyBytes) return Status::Corruption("vault key has the wrong size");
+    Remember(subject, key);
     return key;
+  }
+
+  std::mutex& Stripe(std::string_view name) const { return stripes_[std::hash<std::string_view>()(name) % kStripes]; }
+
+  std::optional<std::string> Cached(std::string_view subject) const {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = cache_.find(std::string(subject));
+    if (it == cache_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Remember(std::string_view subject, const std::string& key) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (cache_.size() >= kCacheEntries) cache_.clear();  // crude, but bounded
+    cache_.emplace(std::string(subject), key);
+  }
+  void Forget(std::string_view subject) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    cache_.erase(std::string(subject));
   }
 
   std::string Hmac(std::string_view phone) const {
@@ -200,7 +222,12 @@ class RocksVault final : public Vault {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   VaultOptions options_;
   std::string hmac_secret_;
-  mutable std::mutex mu_;  // guards creation of keys and phone assignments, and erasure
+  static constexpr size_t kStripes = 64;
+  static constexpr size_t kCacheEntries = 100'000;
+  // Serialise, per subject or phone HMAC, key creation, phone assignment and erasure.
+  mutable std::array<std::mutex, kStripes> stripes_;
+  mutable std::mutex cache_mu_;  // guards cache_
+  std::unordered_map<std::string, std::string> cache_;  // subject -> key, bounded by kCacheEntries
 };
 
 }  // namespace

@@ -88,6 +88,26 @@ TEST(Vault, PhoneMapsToOneSubjectAcrossRacesAndReopen) {
   EXPECT_TRUE(v->FindSubjectForPhone("13800001234")->has_value()) << "the HMAC secret persists";
 }
 
+TEST(Vault, RacingFirstUsesAgreeOnOneKey) {
+  TempDir dir;
+  auto v = OpenVault(dir.path());
+  for (int round = 0; round < 20; ++round) {
+    std::string subject = "s" + std::to_string(round);
+    std::vector<std::string> sealed(6);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < sealed.size(); ++i) {
+      threads.emplace_back([&, i] { sealed[i] = *v->Encrypt(subject, "p" + std::to_string(i)); });
+    }
+    for (auto& t : threads) t.join();
+    for (size_t i = 0; i < sealed.size(); ++i) EXPECT_EQ(*v->Decrypt(subject, sealed[i]), "p" + std::to_string(i));
+  }
+  // Keys persist: a reopened vault (no cache) opens the same values.
+  std::string sealed = *v->Encrypt("s0", "again");
+  v.reset();
+  v = OpenVault(dir.path());
+  EXPECT_EQ(*v->Decrypt("s0", sealed), "again");
+}
+
 TEST(Vault, EraseDestroysKeyAndUnlinksPhones) {
   TempDir dir;
   auto v = OpenVault(dir.path());
