@@ -300,9 +300,12 @@ def main():
         if os.path.exists(args.samples):
             os.remove(args.samples)
         env = dict(os.environ, REDLEDGER_EVENT_SAMPLES=os.path.abspath(args.samples))
-        rc = subprocess.run([args.run_domain_test, "--gtest_brief=1"], env=env).returncode
+        try:
+            rc = subprocess.run([args.run_domain_test, "--gtest_brief=1"], env=env).returncode
+        except OSError as e:
+            rc = "no run: %s" % e
         if rc != 0:
-            c.fail(args.run_domain_test, "exited with %d" % rc)
+            c.fail(args.run_domain_test, "exited with %s" % rc)
     c.load_all()
     c.check_schemas()
     c.check_envelope_mapping()
