@@ -1,7 +1,8 @@
 // Proofs generated and verified per second on a tree of 2^20 leaves (nodes
-// held in a hash map, so the figures are the algorithms' cost, not storage's),
-// and the cost of maintaining the tree in the append path: RocksDB write
-// batches of encoded events with and without their tree nodes.
+// held in a hash map, so the figures are the algorithms' cost, not storage's);
+// the cost of maintaining the tree in the append path: RocksDB write batches
+// of encoded events with and without their tree nodes; and VerifyLog over a
+// RocksDB store next to a bare Scan of the same store.
 //
 // REDLEDGER_BENCH_SMOKE=1 shrinks everything for CI's smoke run; append data
 // lives under $REDLEDGER_BENCH_DIR (default: the system temp dir). Figures and
@@ -17,6 +18,8 @@
 #include <unordered_map>
 
 #include "redledger/codec.h"
+#include "redledger/event_store.h"
+#include "redledger/log_verifier.h"
 #include "redledger/merkle.h"
 
 namespace redledger {
@@ -25,6 +28,16 @@ namespace {
 bool Smoke() {
   const char* v = std::getenv("REDLEDGER_BENCH_SMOKE");
   return v != nullptr && std::string(v) == "1";
+}
+
+// A fresh directory under $REDLEDGER_BENCH_DIR (default: the system temp dir).
+std::string MakeDir() {
+  const char* base = std::getenv("REDLEDGER_BENCH_DIR");
+  std::string dir = ((base != nullptr ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) /
+                     "redledger-proof-bench-XXXXXX")
+                        .string();
+  if (mkdtemp(dir.data()) == nullptr) std::abort();
+  return dir;
 }
 
 uint64_t TreeSize() { return Smoke() ? 1000 : (uint64_t{1} << 20) + 12345; }
@@ -146,14 +159,7 @@ BENCHMARK(BM_RootAt);
 void BM_AppendBatch(benchmark::State& state) {
   const size_t events = static_cast<size_t>(state.range(0));
   const bool with_tree = state.range(1) != 0;
-  const char* base = std::getenv("REDLEDGER_BENCH_DIR");
-  std::string dir = ((base != nullptr ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) /
-                     "redledger-proof-bench-XXXXXX")
-                        .string();
-  if (mkdtemp(dir.data()) == nullptr) {
-    state.SkipWithError("mkdtemp failed");
-    return;
-  }
+  const std::string dir = MakeDir();
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -206,6 +212,70 @@ BENCHMARK(BM_AppendBatch)
     ->Args({100, 0})
     ->Args({100, 1})
     ->UseRealTime();
+
+// A RocksDB store of 200,000 demand events over 20,000 streams, built once.
+class VerifyFixture {
+ public:
+  VerifyFixture() : dir_(MakeDir()) {
+    StoreOptions options;
+    options.sync = false;
+    Result<std::unique_ptr<EventStore>> store = OpenRocksEventStore(dir_, options);
+    if (!store.ok()) std::abort();
+    store_ = std::move(store).value();
+    const uint64_t events = Smoke() ? 2000 : 200'000;
+    for (uint64_t done = 0; done < events; done += 1000) {
+      std::vector<AppendPart> parts;
+      for (uint64_t i = done; i < done + 1000; ++i) {
+        NewEvent e;
+        e.type = "demand.raised";
+        e.event_id = NewUuidV4();
+        e.actor = Actor{"resident-7", "resident", std::nullopt};
+        e.data = R"({"category":"water","compound_id":"c-12","description":"no water since the morning"})";
+        parts.push_back(AppendPart{"demand-" + std::to_string(i % (events / 10)), ExpectedVersion::Any(), {e}});
+      }
+      if (!store_->Append(std::move(parts)).ok()) std::abort();
+    }
+  }
+  ~VerifyFixture() {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  const EventStore& store() const { return *store_; }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<EventStore> store_;
+};
+
+VerifyFixture& VerifyStore() {
+  static VerifyFixture fixture;
+  return fixture;
+}
+
+void BM_VerifyLog(benchmark::State& state) {
+  const EventStore& store = VerifyStore().store();
+  for (auto _ : state) {
+    VerifyReport report;
+    if (!VerifyLog(store, {}, &report).ok()) state.SkipWithError("verification failed");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * store.Head()));
+}
+BENCHMARK(BM_VerifyLog)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The baseline: reading the same events through Scan, doing nothing with them.
+void BM_ScanBaseline(benchmark::State& state) {
+  const EventStore& store = VerifyStore().store();
+  for (auto _ : state) {
+    uint64_t seen = 0;
+    Status s = store.Scan(0, store.Head(), [&seen](const Envelope&) {
+      ++seen;
+      return true;
+    });
+    if (!s.ok() || seen != store.Head()) state.SkipWithError("scan failed");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * store.Head()));
+}
+BENCHMARK(BM_ScanBaseline)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace redledger
