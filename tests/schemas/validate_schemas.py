@@ -121,6 +121,9 @@ class Checker:
                     self.resolve(sid, ref)
                 except (LookupError, ValueError, IndexError) as e:
                     self.fail(rel, "$ref %s does not resolve: %s" % (ref, e))
+            # DESIGN §4: unknown body fields are invalid_request; event data is closed too.
+            if rel.split("/")[0] in ("commands", "events") and doc.get("additionalProperties") is not False:
+                self.fail(rel, "must set additionalProperties: false")
             examples = doc.get("examples")
             if rel != "defs.schema.json" and (not isinstance(examples, list) or not examples):
                 self.fail(rel, "needs a non-empty `examples` array")
