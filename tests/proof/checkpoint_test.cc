@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "proof/ed25519.h"
 #include "proof/signed_note.h"
@@ -115,6 +116,25 @@ TEST(Signer, CreatesAPrivateKeyOnFirstUseAndReloadsIt) {
   Result<std::string> note = (*first)->Sign(SampleCheckpoint());
   ASSERT_TRUE(note.ok());
   EXPECT_TRUE(VerifyCheckpoint(*note, (*again)->VerifierKey()).ok());
+}
+
+TEST(Signer, ConcurrentFirstStartsAgreeOnOneKey) {
+  for (int round = 0; round < 5; ++round) {
+    TempDir dir;
+    const std::string path = dir.path() + "/k";
+    std::vector<std::string> keys(4);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      threads.emplace_back([&path, &keys, i] {
+        Result<std::unique_ptr<Signer>> s = Signer::Open(path, "redledger");
+        if (s.ok()) keys[i] = (*s)->VerifierKey();
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (const std::string& key : keys) EXPECT_EQ(key, keys[0]);
+    EXPECT_FALSE(keys[0].empty());
+    EXPECT_EQ(ReadFile(path + ".pub"), keys[0] + "\n");
+  }
 }
 
 TEST(Signer, RewritesTheVerifierKeyWhenTheNameChanges) {
