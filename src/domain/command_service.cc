@@ -77,6 +77,11 @@ class CommandService::Impl {
   }
 
   Result<DemandState> Load(std::string_view id) const {
+    if (!IsValidClientId(id)) {  // no such stream can exist; spare the store a bad name
+      DemandState none;
+      none.id = std::string(id);
+      return none;
+    }
     auto events = ReadWholeStream(*store_, DemandStream(id));
     if (!events.ok()) return events.status();
     auto s = FoldDemand(*events);

@@ -143,6 +143,10 @@ TEST_F(ServiceTest, CheckOrderAndIfMatch) {
   std::string id = Must(svc_->Raise(resident_, RaiseBody(), {})).id;
   EXPECT_EQ(svc_->Demand(community_, id, "accept", "{", {}).status().code(), Status::Code::kInvalidJson);
   EXPECT_EQ(svc_->Demand(community_, "missing", "accept", "{}", {}).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(svc_->Demand(community_, std::string(300, 'x'), "accept", "{}", {}).status().code(),
+            Status::Code::kNotFound);
+  auto dup = svc_->Demand(community_, id, "mark_duplicate", R"({"duplicate_of":"../d"})", {});
+  EXPECT_EQ(dup.status().code(), Status::Code::kValidationFailed) << dup.status().ToString();
   EXPECT_EQ(svc_->Demand(handler_, id, "accept", "{}", {}).status().code(), Status::Code::kForbidden);
   CommandMeta stale;
   stale.expected_version = 7;
