@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "domain/domain_fixture.h"
@@ -239,6 +240,45 @@ TEST_F(ServiceTest, RegistryChangesAreVisibleAtOnce) {
   auto other = OpenService();
   EXPECT_EQ(other->Snapshot()->registry.sites().size(), svc_->Snapshot()->registry.sites().size());
   EXPECT_TRUE(other->Snapshot()->principals.Find(community_.id)->revoked);
+}
+
+TEST_F(ServiceTest, ConcurrentCommandsAndAnotherServicesView) {
+  auto second = OpenService();  // opened before the changes below: it hears of them
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  std::vector<std::vector<std::string>> ids(6);
+  for (size_t t = 0; t < ids.size(); ++t) {
+    threads.emplace_back([&, t] {
+      CommandService* svc = t % 2 ? second.get() : svc_.get();
+      auto ok = [&](Result<CommandResult> r) {
+        if (!r.ok()) ++failures;
+        return r.ok() ? r->id : "";
+      };
+      for (int i = 0; i < 15; ++i) {
+        std::string id = ok(svc->Raise(resident_, RaiseBody(), {}));
+        ok(svc->Demand(community_, id, "accept", "{}", {}));
+        ok(svc->Demand(community_, id, "assign", R"({"unit_id":")" + unit_ + R"("})", {}));
+        ok(svc->Demand(handler_, id, "resolve", R"({"summary":"ok"})", {}));
+        ok(svc->Demand(resident_, id, "evaluate", R"({"rating":"dissatisfied"})", {}));
+        ids[t].push_back(id);
+      }
+    });
+  }
+  std::string compound = Reg("register_compound", site_, R"({"name":"Added meanwhile"})");
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (const auto& per_thread : ids) {
+    for (const std::string& id : per_thread) {
+      auto s = second->LoadDemand(id);
+      ASSERT_TRUE(s.ok());
+      EXPECT_EQ(s->version, 6u);
+      EXPECT_EQ(s->status, DemandStatus::kAssigned);
+      EXPECT_EQ(s->reopen_count, 1);
+    }
+  }
+  EXPECT_NE(second->Snapshot()->registry.FindCompound(compound), nullptr);
+  // Both services schedule the same open demands.
+  EXPECT_EQ(second->NextSchedulerWakeup(), svc_->NextSchedulerWakeup());
 }
 
 TEST_F(ServiceTest, SchedulerOverdueExactlyOnceAcrossRestart) {
