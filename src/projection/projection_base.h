@@ -6,6 +6,7 @@
 // The key ‖ value grammar of each projection is at the top of its .cc file.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -67,6 +68,12 @@ class Projection {
   virtual bool folds_demands() const = 0;
   virtual Status Apply(const Envelope& e, ApplyContext* ctx) = 0;
 };
+
+// Applies the events in (after, until] to `p` and commits their writes with
+// the checkpoint (key prefix ‖ 0x00 -> BE64(until)) in one WriteBatch.
+// Unavailable when `stop` turns true midway (nothing is written then).
+Status ApplyRange(const EventStore& store, rocksdb::DB* db, Projection* p, ApplyContext* ctx, uint64_t after,
+                  uint64_t until, const std::atomic<bool>* stop);
 
 // A live copy's state for queries. Holding one keeps the copy's keys from
 // being deleted by a swap that happens meanwhile.

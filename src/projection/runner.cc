@@ -297,24 +297,7 @@ void ProjectionRunner::Impl::Worker::Run() {
 }
 
 Status ProjectionRunner::Impl::Worker::ApplyBatch(ApplyContext* ctx, uint64_t until) {
-  Projection& p = *slot->code;
-  uint64_t last = applied;
-  Status apply;
-  Status scan = impl->store_->Scan(applied, until, [&](const Envelope& e) {
-    if (e.position != last + 1) {
-      apply = Status::Corruption("projection " + std::string(p.name()) + ": position " +
-                                 std::to_string(e.position) + " follows " + std::to_string(last));
-      return false;
-    }
-    apply = p.Apply(e, ctx);
-    last = e.position;
-    return apply.ok() && !stop.load();
-  });
-  REDLEDGER_RETURN_IF_ERROR(scan);
-  REDLEDGER_RETURN_IF_ERROR(apply);
-  if (last != until) return Status::Unavailable("projection " + std::string(p.name()) + " stopped mid-batch");
-  ctx->batch()->Put(copy->prefix + kCheckpoint, KeyBE("", until));
-  return FromRocks(impl->db_->Write(rocksdb::WriteOptions(), ctx->batch()));
+  return ApplyRange(*impl->store_, impl->db_.get(), slot->code.get(), ctx, applied, until, &stop);
 }
 
 void ProjectionRunner::Impl::AfterBatch(Worker* w, std::vector<ProjectionChange> changes) {

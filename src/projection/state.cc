@@ -60,6 +60,27 @@ void ApplyContext::Reset() {
   changes_.clear();
 }
 
+Status ApplyRange(const EventStore& store, rocksdb::DB* db, Projection* p, ApplyContext* ctx, uint64_t after,
+                  uint64_t until, const std::atomic<bool>* stop) {
+  uint64_t last = after;
+  Status apply;
+  Status scan = store.Scan(after, until, [&](const Envelope& e) {
+    if (e.position != last + 1) {
+      apply = Status::Corruption("projection " + std::string(p->name()) + ": position " + std::to_string(e.position) +
+                                 " follows " + std::to_string(last));
+      return false;
+    }
+    apply = p->Apply(e, ctx);
+    last = e.position;
+    return apply.ok() && !(stop && stop->load());
+  });
+  REDLEDGER_RETURN_IF_ERROR(scan);
+  REDLEDGER_RETURN_IF_ERROR(apply);
+  if (last != until) return Status::Unavailable("projection " + std::string(p->name()) + " stopped mid-batch");
+  ctx->batch()->Put(ctx->prefix() + std::string(1, '\0'), KeyBE("", until));
+  return FromRocks(db->Write(rocksdb::WriteOptions(), ctx->batch()));
+}
+
 Result<std::optional<std::string>> StateReader::Get(std::string_view key) const {
   std::string k = prefix_;
   k.append(key);
