@@ -124,8 +124,14 @@ struct Data {
   ScoreBook book;  // folded once, for the notice benchmarks
 };
 
-Data& Log() {
+Data& Shared() {
   static Data data;
+  return data;
+}
+
+// Builds the log on first use.
+Data& Log() {
+  Data& data = Shared();
   if (data.store != nullptr) return data;
   const std::string store_dir = MakeDir("scores-store"), raw_dir = MakeDir("scores-raw");
   StoreOptions options;
@@ -274,8 +280,8 @@ void BM_NoticeCached(benchmark::State& state) {
 }
 
 void CloseAndRemoveAll() {
-  Log().store.reset();
-  delete Log().raw;
+  Shared().store.reset();
+  delete Shared().raw;
   for (const std::string& dir : Dirs()) {
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);

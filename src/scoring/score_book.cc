@@ -17,49 +17,20 @@
 //   notice.published    {period, cutoff_position}               the first per period stands
 //
 // Step times are the envelope's recorded_at. Other types are skipped
-// without parsing.
+// without parsing; members are read with EventFields (event_fields.h).
 #include <algorithm>
-#include <boost/json.hpp>
 #include <unordered_map>
 
 #include "redledger/scoring.h"
 #include "scoring/demand_facts.h"
+#include "scoring/event_fields.h"
 #include "scoring/score_book_impl.h"
 
 namespace redledger {
 
 using namespace scoring_internal;
-namespace json = boost::json;
 
 namespace {
-
-const json::value* Field(const json::object& o, std::string_view k) { return o.if_contains(k); }
-
-Status Bad(const Envelope& e, std::string_view what) {
-  return Status::Corruption("scoring: " + e.type + " at position " + std::to_string(e.position) + ": " +
-                            std::string(what));
-}
-
-Result<std::string> Str(const Envelope& e, const json::object& o, std::string_view k) {
-  const json::value* v = Field(o, k);
-  if (!v || !v->is_string()) return Bad(e, std::string(k) + " missing");
-  return std::string(v->as_string());
-}
-
-Result<Micros> Time(const Envelope& e, const json::object& o, std::string_view k) {
-  const json::value* v = Field(o, k);
-  if (!v || !v->is_string()) return Bad(e, std::string(k) + " missing");
-  auto t = ParseRfc3339(v->as_string());
-  if (!t.ok()) return Bad(e, std::string(k) + " is not a time");
-  return *t;
-}
-
-Result<json::object> ParseData(const Envelope& e) {
-  boost::system::error_code ec;
-  json::value v = json::parse(e.data, ec);
-  if (ec || !v.is_object()) return Bad(e, "data is not an object");
-  return std::move(v.as_object());
-}
 
 std::optional<StepKind> DemandStepKind(std::string_view type) {
   static const std::unordered_map<std::string_view, StepKind> kinds = {
@@ -88,15 +59,16 @@ Status ScoreBook::Apply(const Envelope& e) {
   return s;
 }
 
-uint32_t ScoreBook::Impl::SiteIndex(const std::string& id, uint64_t position) {
-  auto [it, inserted] = site_index.try_emplace(id, static_cast<uint32_t>(sites.size()));
-  if (inserted) {
-    SiteHistory h;
-    h.id = id;
-    h.registered_position = position;
-    sites.push_back(std::move(h));
-  }
-  return it->second;
+uint32_t ScoreBook::Impl::SiteIndex(std::string_view id, uint64_t position) {
+  auto found = site_index.find(id);
+  if (found != site_index.end()) return found->second;
+  const auto index = static_cast<uint32_t>(sites.size());
+  site_index.emplace(std::string(id), index);
+  SiteHistory h;
+  h.id = std::string(id);
+  h.registered_position = position;
+  sites.push_back(std::move(h));
+  return index;
 }
 
 Status ScoreBook::Impl::Apply(const Envelope& e) {
@@ -115,15 +87,15 @@ Status ScoreBook::Impl::Apply(const Envelope& e) {
 }
 
 Status ScoreBook::Impl::ApplyRaised(const Envelope& e) {
-  auto o = ParseData(e);
-  if (!o.ok()) return o.status();
-  auto id = Str(e, *o, "demand_id");
-  auto site = Str(e, *o, "site_id");
-  auto due = Time(e, *o, "response_due_at");
+  EventFields f(e);
+  auto id = f.Str("demand_id");
+  auto site = f.Str("site_id");
+  auto due = f.Time("response_due_at");
   if (!id.ok()) return id.status();
   if (!site.ok()) return site.status();
   if (!due.ok()) return due.status();
-  if (!demand_index.try_emplace(*id, static_cast<uint32_t>(demands.size())).second) return Bad(e, "raised twice");
+  if (!demand_index.try_emplace(std::string(*id), static_cast<uint32_t>(demands.size())).second)
+    return f.Bad("raised twice");
   DemandRecord d;
   d.raised_position = e.position;
   d.raised_at = e.recorded_at;
@@ -134,65 +106,59 @@ Status ScoreBook::Impl::ApplyRaised(const Envelope& e) {
 }
 
 Status ScoreBook::Impl::ApplyStep(const Envelope& e, StepKind kind) {
-  std::string_view id = DemandIdOfStream(e.stream);
-  auto it = demand_index.find(std::string(id));
-  if (it == demand_index.end()) return Bad(e, "unknown demand");
+  EventFields f(e);
+  auto it = demand_index.find(DemandIdOfStream(e.stream));
+  if (it == demand_index.end()) return f.Bad("unknown demand");
   Step s;
   s.position = e.position;
   s.at = e.recorded_at;
   s.kind = kind;
-  bool needs_data = kind == StepKind::kAccepted || kind == StepKind::kAssigned || kind == StepKind::kReopened ||
-                    kind == StepKind::kExtended || kind == StepKind::kEvaluated || kind == StepKind::kDuplicate;
-  if (needs_data) {
-    auto o = ParseData(e);
-    if (!o.ok()) return o.status();
-    switch (kind) {
-      case StepKind::kExtended: {
-        const json::value* ext = Field(*o, "extended");
-        if (!ext || !ext->is_bool()) return Bad(e, "extended missing");
-        if (!ext->as_bool()) return Status::OK();
-        [[fallthrough]];
-      }
-      case StepKind::kAccepted:
-      case StepKind::kAssigned:
-      case StepKind::kReopened: {
-        auto due = Time(e, *o, "resolve_due_at");
-        if (!due.ok()) return due.status();
-        s.due = *due;
-        break;
-      }
-      case StepKind::kEvaluated: {
-        auto r = Str(e, *o, "rating");
-        if (!r.ok()) return r.status();
-        if (*r == "satisfied") s.rating = Rating::kSatisfied;
-        else if (*r == "basically_satisfied") s.rating = Rating::kBasicallySatisfied;
-        else if (*r == "dissatisfied") s.rating = Rating::kDissatisfied;
-        else return Bad(e, "unknown rating");
-        break;
-      }
-      default: {  // demand.closed: only a duplicate changes the scores
-        auto reason = Str(e, *o, "reason");
-        if (!reason.ok()) return reason.status();
-        if (*reason != "duplicate") return Status::OK();
-        break;
-      }
+  switch (kind) {
+    case StepKind::kExtended: {
+      auto extended = f.Bool("extended");
+      if (!extended.ok()) return extended.status();
+      if (!*extended) return Status::OK();
+      [[fallthrough]];
     }
+    case StepKind::kAccepted:
+    case StepKind::kAssigned:
+    case StepKind::kReopened: {
+      auto due = f.Time("resolve_due_at");
+      if (!due.ok()) return due.status();
+      s.due = *due;
+      break;
+    }
+    case StepKind::kEvaluated: {
+      auto r = f.Str("rating");
+      if (!r.ok()) return r.status();
+      if (*r == "satisfied") s.rating = Rating::kSatisfied;
+      else if (*r == "basically_satisfied") s.rating = Rating::kBasicallySatisfied;
+      else if (*r == "dissatisfied") s.rating = Rating::kDissatisfied;
+      else return f.Bad("unknown rating");
+      break;
+    }
+    case StepKind::kDuplicate: {  // demand.closed: only a duplicate changes the scores
+      auto reason = f.Str("reason");
+      if (!reason.ok()) return reason.status();
+      if (*reason != "duplicate") return Status::OK();
+      break;
+    }
+    default:
+      break;
   }
   demands[it->second].steps.push_back(s);
   return Status::OK();
 }
 
 Status ScoreBook::Impl::ApplySite(const Envelope& e) {
-  auto o = ParseData(e);
-  if (!o.ok()) return o.status();
-  auto id = Str(e, *o, "site_id");
+  EventFields f(e);
+  auto id = f.Str("site_id");
   if (!id.ok()) return id.status();
   SiteHistory& h = sites[SiteIndex(*id, e.position)];
   SiteInfo info = h.versions.empty() ? SiteInfo{} : h.versions.back().second;
   for (auto [key, member] : {std::pair{"name", &SiteInfo::name}, std::pair{"district", &SiteInfo::district},
                              std::pair{"street", &SiteInfo::street}, std::pair{"community", &SiteInfo::community}}) {
-    const json::value* v = Field(*o, key);
-    if (v && v->is_string()) info.*member = std::string(v->as_string());
+    if (auto v = f.OptStr(key)) info.*member = std::string(*v);
   }
   if (e.type == "site.registered") h.registered_position = std::min(h.registered_position, e.position);
   h.versions.emplace_back(e.position, std::move(info));
@@ -200,10 +166,9 @@ Status ScoreBook::Impl::ApplySite(const Envelope& e) {
 }
 
 Status ScoreBook::Impl::ApplyActivity(const Envelope& e) {
-  auto o = ParseData(e);
-  if (!o.ok()) return o.status();
-  auto id = Str(e, *o, "site_id");
-  auto held = Time(e, *o, "held_at");
+  EventFields f(e);
+  auto id = f.Str("site_id");
+  auto held = f.Time("held_at");
   if (!id.ok()) return id.status();
   if (!held.ok()) return held.status();
   sites[SiteIndex(*id, e.position)].activities.emplace_back(e.position, *held);
@@ -211,16 +176,14 @@ Status ScoreBook::Impl::ApplyActivity(const Envelope& e) {
 }
 
 Status ScoreBook::Impl::ApplyNotice(const Envelope& e) {
-  auto o = ParseData(e);
-  if (!o.ok()) return o.status();
-  auto period = Str(e, *o, "period");
+  EventFields f(e);
+  auto period = f.Str("period");
+  auto cutoff = f.Int("cutoff_position");
   if (!period.ok()) return period.status();
+  if (!cutoff.ok()) return cutoff.status();
   auto month = ParseMonth(*period);
-  const json::value* cutoff = Field(*o, "cutoff_position");
-  if (!month.ok() || !cutoff || !cutoff->is_int64() || cutoff->as_int64() < 0 ||
-      static_cast<uint64_t>(cutoff->as_int64()) >= e.position)
-    return Bad(e, "malformed notice");
-  notices.try_emplace(*month, NoticeInfo{*month, static_cast<uint64_t>(cutoff->as_int64()), e.position});
+  if (!month.ok() || *cutoff < 0 || static_cast<uint64_t>(*cutoff) >= e.position) return f.Bad("malformed notice");
+  notices.try_emplace(*month, NoticeInfo{*month, static_cast<uint64_t>(*cutoff), e.position});
   return Status::OK();
 }
 

@@ -14,6 +14,14 @@
 
 namespace redledger {
 
+// Hash maps keyed by std::string that look up by string_view.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
 struct SiteInfo {
   std::string name, district, street, community;
 };
@@ -31,15 +39,15 @@ class ScoreBook::Impl {
 
   uint64_t position = 0;
   std::vector<scoring_internal::DemandRecord> demands;
-  std::unordered_map<std::string, uint32_t> demand_index;
+  StringMap<uint32_t> demand_index;
   std::vector<SiteHistory> sites;
-  std::unordered_map<std::string, uint32_t> site_index;
+  StringMap<uint32_t> site_index;
   PolicyBook policies;                 // current
   std::vector<Envelope> policy_events;  // to rebuild the book as of a position
   std::map<CivilMonth, NoticeInfo> notices;
 
  private:
-  uint32_t SiteIndex(const std::string& id, uint64_t position);
+  uint32_t SiteIndex(std::string_view id, uint64_t position);
   Status ApplyRaised(const Envelope& e);
   Status ApplyStep(const Envelope& e, scoring_internal::StepKind kind);
   Status ApplySite(const Envelope& e);

@@ -325,5 +325,23 @@ TEST(Scoring, StreetsAndDistrictsPoolCountsRatherThanAveragingRates) {
   EXPECT_EQ(s.districts[0].counts.raised, 4);
 }
 
+TEST(Scoring, EventDataIsReadAsJsonWhateverItsLayoutOrContent) {
+  ScoreLog log;
+  const Micros t = T("2022-08-07T00:00:00Z");
+  log.Site("a", "D", "S", t);
+  log.Site("evil", "D", "S", t);
+  // A member's text inside another string, and data that is not canonical.
+  log.Add("demand-d1", "demand.raised",
+          R"({"demand_id":"d1","description":"\"site_id\":\"evil\"","response_due_at":")" +
+              FormatRfc3339(t + kH) + R"(","site_id":"a"})",
+          t);
+  log.Add("demand-d1", "demand.accepted", "{ \"resolve_due_at\" : \"" + FormatRfc3339(t + kH) + "\" }", t);
+  log.Add("demand-d1", "demand.closed", R"({"note":"\"reason\":\"duplicate\"","reason":"manual"})", t);
+  PeriodScores s = log.book().Scores(kAug, log.head());
+  EXPECT_EQ(SiteOf(s, "a").counts.raised, 1);
+  EXPECT_EQ(SiteOf(s, "a").counts.accepted, 1);
+  EXPECT_EQ(SiteOf(s, "evil").counts.raised, 0);
+}
+
 }  // namespace
 }  // namespace redledger
