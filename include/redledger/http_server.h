@@ -21,11 +21,11 @@
 // (body or headers over the limit) and 400 (not HTTP) are answered while
 // reading and close the connection. Every response carries X-Request-Id.
 //
-// Thread safety: Route() and RouteUpgrade() only before Start(). Start(),
+// Thread safety: Route(), RouteUpgrade() and OnStop() only before Start(). Start(),
 // Stop(), Wait() and stats() may be called from any thread. Handlers run on
 // the connection's strand (never two at once for one connection, concurrently
-// across connections) and must not block; a Responder may be used from any
-// thread.
+// across connections) unless the route is blocking; a Responder may be used
+// from any thread.
 #pragma once
 
 #include <boost/json/fwd.hpp>  // forward declarations only; handlers include <boost/json.hpp>
@@ -57,6 +57,10 @@ struct ServerOptions {
   uint16_t port = 8080;
   // Threads running the I/O context. Default: 0, meaning one per core
   int threads = 0;
+  // Threads for handlers that block (RouteOptions::blocking): synchronous
+  // durable commands, read-your-writes waits. As many commands can wait on one
+  // group commit at once. Default: 64
+  int worker_threads = 64;
   // Largest request body; larger ones get 413 and the connection closes. Default: 64 KiB
   size_t body_limit = 64 * 1024;
   // Largest request line plus headers; larger get 431 and the connection closes. Default: 16 KiB
@@ -144,8 +148,10 @@ class Responder {
   std::shared_ptr<State> state_;
 };
 
-// Runs on the connection's strand; must answer through `responder` (possibly
-// later, from another thread) and must not block.
+// Runs on the connection's strand (or, for a blocking route, on a worker
+// thread); must answer through `responder`, possibly later, from any thread.
+// A non-blocking handler may read RocksDB but must not wait on a sync, a
+// lock held across I/O, or another request.
 using Handler = std::function<void(Request request, Responder responder)>;
 
 struct RouteOptions {
@@ -156,6 +162,10 @@ struct RouteOptions {
   // An empty body without a Content-Type is taken as {} (all fields optional).
   // Default: false (any body is passed through unparsed)
   bool json_body = false;
+  // Run the handler on the worker pool instead of the connection's strand,
+  // for handlers that wait (on a WAL sync, on projections catching up): the
+  // I/O threads keep serving meanwhile. Default: false
+  bool blocking = false;
 };
 
 // A WebSocket upgrade handed over by the server (defined in
@@ -193,6 +203,10 @@ class Server {
   // to `handler` with the socket; nothing is authenticated first (the
   // WebSocket module does that). REQUIRES: not started.
   void RouteUpgrade(std::string path, UpgradeHandler handler);
+  // Called by Stop(), e.g. for the WebSocket module to close its sessions:
+  // upgraded connections are not the server's any more, and Wait() returns
+  // only once they are closed. REQUIRES: not started.
+  void OnStop(std::function<void()> hook);
 
   // Binds, listens and starts the threads. IOError when the address cannot be bound.
   // REQUIRES: called once.

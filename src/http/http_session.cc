@@ -53,6 +53,14 @@ struct SessionResponder final : Responder::State {
   net::executor_work_guard<net::any_io_executor> guard;
 };
 
+void RunHandler(const Router::Route& route, Request request, const Responder& responder) {
+  try {
+    route.handler(std::move(request), responder);
+  } catch (const std::exception& e) {
+    responder.Fail(Status::Internal(std::string("handler threw: ") + e.what()));
+  }
+}
+
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<Server::Core> core,
@@ -68,7 +76,11 @@ HttpSession::~HttpSession() { core_->RemoveSession(registry_id_); }
 void HttpSession::Run() {
   registry_id_ = core_->AddSession(weak_from_this());
   // Start on the strand: the socket was accepted onto it, but this call is not.
-  net::dispatch(executor_, beast::bind_front_handler(&HttpSession::DoRead, shared_from_this()));
+  net::dispatch(executor_, [self = shared_from_this()] {
+    // Stop() may have taken its list of sessions just before this one registered.
+    if (self->core_->draining.load()) return self->DoDrain();
+    self->DoRead();
+  });
 }
 
 void HttpSession::Reject() {
@@ -195,11 +207,12 @@ void HttpSession::Dispatch(StringRequest&& req, std::string request_id) {
       net::executor_work_guard<net::any_io_executor>(executor_)));
   Prepared p = PrepareRequest(*core_, std::move(req), std::move(request_id));
   if (p.error) return responder.Send(std::move(*p.error));
-  try {
-    p.route->handler(std::move(p.request), responder);
-  } catch (const std::exception& e) {
-    responder.Fail(Status::Internal(std::string("handler threw: ") + e.what()));
+  if (p.route->options.blocking) {
+    return net::post(*core_->workers, [route = p.route, request = std::move(p.request), responder]() mutable {
+      RunHandler(*route, std::move(request), responder);
+    });
   }
+  RunHandler(*p.route, std::move(p.request), responder);
 }
 
 void HttpSession::QueueError(Response response, const std::string& request_id) {

@@ -110,12 +110,17 @@ void Server::RouteUpgrade(std::string path, UpgradeHandler handler) {
   core_->upgrades.emplace(std::move(path), std::move(handler));
 }
 
+void Server::OnStop(std::function<void()> hook) { core_->stop_hooks.push_back(std::move(hook)); }
+
 Status Server::Start() {
   auto listener = std::make_shared<Listener>(core_);
   REDLEDGER_RETURN_IF_ERROR(listener->Open());
   core_->bound_port = listener->port();
   core_->listener = listener;
   listener->Run();
+  if (core_->router.HasBlockingRoute()) {
+    core_->workers = std::make_unique<net::thread_pool>(std::max(1, core_->options.worker_threads));
+  }
   const int n = ThreadCount(core_->options.threads);
   for (int i = 0; i < n; ++i) core_->threads.emplace_back([core = core_] { core->ioc.run(); });
   return Status::OK();
@@ -127,6 +132,7 @@ void Server::Stop() {
   if (core_->draining.exchange(true)) return;
   if (core_->listener) core_->listener->Stop();
   for (auto& s : core_->LiveSessions()) s->Drain();
+  for (auto& hook : core_->stop_hooks) hook();
 }
 
 void Server::Wait() {
@@ -134,6 +140,8 @@ void Server::Wait() {
     if (t.joinable()) t.join();
   }
   core_->threads.clear();
+  // Every blocking handler has answered by now (its Responder kept the I/O threads alive).
+  if (core_->workers) core_->workers->join();
 }
 
 ServerStats Server::stats() const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
 #include <map>
@@ -39,7 +40,10 @@ struct Server::Core {
   std::map<std::string, UpgradeHandler, std::less<>> upgrades;
   std::unique_ptr<RateLimiter> limiter;  // null when off
 
+  std::vector<std::function<void()>> stop_hooks;
+
   boost::asio::io_context ioc;
+  std::unique_ptr<boost::asio::thread_pool> workers;  // for blocking routes; null when none
   std::shared_ptr<Listener> listener;
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};

@@ -46,6 +46,7 @@ class HttpServerTest : public ::testing::Test {
   void StartServer(http::ServerOptions options = TestOptions()) {
     server_ = std::make_unique<http::Server>(options, auth_.get());
     AddTestRoutes(*server_);
+    AddRoutes(*server_);
     Status s = server_->Start();
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
@@ -98,6 +99,9 @@ class HttpServerTest : public ::testing::Test {
     boost::json::object e = Error(r);
     return e.contains("code") ? std::string(e.at("code").as_string()) : std::string();
   }
+
+  // Routes a test suite adds to the common ones.
+  virtual void AddRoutes(http::Server&) {}
 
   void AddTestRoutes(http::Server& s) {
     // What the handler saw, as JSON.

@@ -1,0 +1,103 @@
+// The hand-off of upgraded connections (WebSocket) and blocking routes on the
+// worker pool.
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include <condition_variable>
+
+#include "http/server_fixture.h"
+#include "redledger/http_upgrade.h"
+
+namespace redledger::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Answers 101 itself, then echoes the next 5 bytes: enough to show that the
+// socket, the request and the connection slot arrive in the handler.
+void EchoUpgrade(http::UpgradeContext&& upgrade) {
+  auto ctx = std::make_shared<http::UpgradeContext>(std::move(upgrade));
+  auto reply = std::make_shared<std::string>(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Seen-Target: " +
+      std::string(ctx->request.target()) + "\r\nX-Request-Id: " + ctx->request_id + "\r\n\r\n");
+  boost::asio::async_write(ctx->stream, boost::asio::buffer(*reply), [ctx, reply](auto ec, size_t) {
+    if (ec) return;
+    auto echo = std::make_shared<std::array<char, 5>>();
+    boost::asio::async_read(ctx->stream, boost::asio::buffer(*echo), [ctx, echo](auto ec, size_t) {
+      if (ec) return;
+      boost::asio::async_write(ctx->stream, boost::asio::buffer(*echo), [ctx, echo](auto, size_t) {});
+    });
+  });
+}
+
+class UpgradeTest : public HttpServerTest {
+ protected:
+  void AddRoutes(http::Server& s) override {
+    s.RouteUpgrade("/v1/live", EchoUpgrade);
+    // Each waits until kConcurrent of them run at once (or gives up): only
+    // possible when blocking handlers do not hold the single I/O thread.
+    s.Route("GET", "/v1/blocking", {.authenticate = false, .blocking = true}, [this](http::Request, http::Responder r) {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++running_;
+      cv_.notify_all();
+      bool all = cv_.wait_for(lock, 5s, [this] { return running_ >= kConcurrent; });
+      r.Send(http::Response::Json(all ? 200 : 504, "{}"));
+    });
+  }
+  static constexpr int kConcurrent = 4;
+  std::mutex mu_;  // guards running_
+  std::condition_variable cv_;
+  int running_ = 0;
+};
+
+TEST_F(UpgradeTest, UpgradeHandsTheSocketToTheHandler) {
+  StartServer();
+  HttpClient c = Client();
+  ASSERT_TRUE(c.WriteRaw("GET /v1/live?x=1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                         "X-Request-Id: up-1\r\n\r\n")
+                  .ok());
+  auto r = c.Receive();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 101);
+  EXPECT_EQ(r->Header("x-seen-target"), "/v1/live?x=1");
+  EXPECT_EQ(r->Header("x-request-id"), "up-1");
+  EXPECT_EQ(server_->stats().connections_open, 1u);  // the slot went with the socket
+  ASSERT_TRUE(c.WriteRaw("hello").ok());
+  auto echoed = c.ReadUntilClose();  // the handler's last write drops the socket
+  ASSERT_TRUE(echoed.ok()) << echoed.status().ToString();
+  EXPECT_EQ(*echoed, "hello");
+}
+
+TEST_F(UpgradeTest, PlainGetOnTheUpgradePathIsNotFound) {
+  StartServer();
+  HttpClient c = Client();
+  auto r = c.Get("/v1/live");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 404);
+}
+
+TEST_F(UpgradeTest, BlockingHandlersRunOnWorkersNotOnTheIoThread) {
+  auto o = TestOptions();
+  o.threads = 1;
+  o.worker_threads = kConcurrent;
+  StartServer(o);
+  std::vector<HttpClient> clients;
+  for (int i = 0; i < kConcurrent; ++i) {
+    clients.push_back(Client(10s));
+    ASSERT_TRUE(clients.back().Send("GET", "/v1/blocking").ok());
+  }
+  // The I/O thread still serves while every worker waits.
+  HttpClient probe = Client();
+  auto health = probe.Get("/healthz");
+  ASSERT_TRUE(health.ok());
+  EXPECT_EQ(health->status, 200);
+  for (auto& c : clients) {
+    auto r = c.Receive();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->status, 200);
+  }
+}
+
+}  // namespace
+}  // namespace redledger::testing
