@@ -2,11 +2,13 @@
 // worker pool.
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/websocket/stream.hpp>
 
 #include <condition_variable>
 
 #include "http/server_fixture.h"
 #include "redledger/http_upgrade.h"
+#include "support/ws_client.h"
 
 namespace redledger::testing {
 namespace {
@@ -30,10 +32,31 @@ void EchoUpgrade(http::UpgradeContext&& upgrade) {
   });
 }
 
+// What the WebSocket module will do with the hand-off: accept with Beast's
+// websocket::stream on the same socket, echo one message, close.
+void WebSocketEcho(http::UpgradeContext&& upgrade) {
+  namespace websocket = boost::beast::websocket;
+  using boost::beast::error_code;
+  auto ctx = std::make_shared<http::UpgradeContext>(std::move(upgrade));
+  auto ws = std::make_shared<websocket::stream<boost::beast::tcp_stream>>(std::move(ctx->stream));
+  ws->async_accept(ctx->request, [ctx, ws](error_code ec) {
+    if (ec) return;
+    ws->async_read(ctx->buffer, [ctx, ws](error_code ec, size_t) {
+      if (ec) return;
+      ws->text(true);
+      ws->async_write(ctx->buffer.data(), [ctx, ws](error_code ec, size_t) {
+        if (ec) return;
+        ws->async_close(websocket::close_reason(websocket::close_code::normal, "done"), [ctx, ws](error_code) {});
+      });
+    });
+  });
+}
+
 class UpgradeTest : public HttpServerTest {
  protected:
   void AddRoutes(http::Server& s) override {
     s.RouteUpgrade("/v1/live", EchoUpgrade);
+    s.RouteUpgrade("/v1/ws-echo", WebSocketEcho);
     // Each waits until kConcurrent of them run at once (or gives up): only
     // possible when blocking handlers do not hold the single I/O thread.
     s.Route("GET", "/v1/blocking", {.authenticate = false, .blocking = true}, [this](http::Request, http::Responder r) {
@@ -67,6 +90,27 @@ TEST_F(UpgradeTest, UpgradeHandsTheSocketToTheHandler) {
   auto echoed = c.ReadUntilClose();  // the handler's last write drops the socket
   ASSERT_TRUE(echoed.ok()) << echoed.status().ToString();
   EXPECT_EQ(*echoed, "hello");
+}
+
+TEST_F(UpgradeTest, BeastWebSocketAcceptsTheHandedOverConnection) {
+  StartServer();
+  WebSocketClient ws;
+  Status s = ws.Connect(server_->port(), "/v1/ws-echo", {{"Authorization", "Bearer " + token_}});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ws.handshake_status(), 101);
+  ASSERT_TRUE(ws.Send(R"({"subscribe":{"after":"now"}})").ok());
+  auto echoed = ws.Receive();
+  ASSERT_TRUE(echoed.ok()) << echoed.status().ToString();
+  EXPECT_EQ(*echoed, R"({"subscribe":{"after":"now"}})");
+  EXPECT_FALSE(ws.Receive().ok());
+  EXPECT_EQ(ws.close_reason(), "done");
+}
+
+TEST_F(UpgradeTest, UpgradeToAPathWithoutHandlerIsDeclined) {
+  StartServer();
+  WebSocketClient ws;
+  EXPECT_FALSE(ws.Connect(server_->port(), "/v1/nowhere").ok());
+  EXPECT_EQ(ws.handshake_status(), 404);
 }
 
 TEST_F(UpgradeTest, PlainGetOnTheUpgradePathIsNotFound) {
