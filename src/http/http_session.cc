@@ -2,6 +2,8 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -134,7 +136,34 @@ void HttpSession::DoReadRequest() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(core_->options.header_limit));
   parser_->body_limit(core_->options.body_limit);
+  // One deadline for the whole request: the header and body reads below share it.
   stream_.expires_after(core_->options.read_timeout);
+  beast_http::async_read_header(stream_, buffer_, *parser_,
+                                beast::bind_front_handler(&HttpSession::OnReadHeader, shared_from_this()));
+}
+
+void HttpSession::OnReadHeader(beast::error_code ec, std::size_t) {
+  if (ec) return OnRead(ec, 0);
+  // curl and others wait a second for "100 Continue" before sending a body
+  // (over 1 KiB); say it when nothing else is being written. An oversized
+  // declared body never gets here: the header read already failed with 413.
+  const auto& req = parser_->get();
+  auto expect = req.find(beast_http::field::expect);
+  if (expect != req.end() && beast::iequals(expect->value(), "100-continue") && !parser_->is_done() &&
+      !writing_ && slots_.empty()) {
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    writing_ = true;
+    return net::async_write(stream_, net::buffer(kContinue),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->writing_ = false;
+                              if (ec) return self->Fail(ec, "write");
+                              self->DoReadBody();
+                            });
+  }
+  DoReadBody();
+}
+
+void HttpSession::DoReadBody() {
   beast_http::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
 }

@@ -59,6 +59,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void DoRead();
   void OnFirstByte(boost::beast::error_code ec, std::size_t n);
   void DoReadRequest();
+  void OnReadHeader(boost::beast::error_code ec, std::size_t n);
+  void DoReadBody();
   void OnRead(boost::beast::error_code ec, std::size_t n);
   void OnReadError(boost::beast::error_code ec);
   bool TryUpgrade(const std::string& request_id);

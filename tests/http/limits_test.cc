@@ -237,3 +237,39 @@ TEST(ListenAddressTest, Parses) {
 
 }  // namespace
 }  // namespace redledger::testing
+
+namespace redledger::testing {
+namespace {
+
+class ExpectContinueTest : public HttpServerTest {};
+
+TEST_F(ExpectContinueTest, BodyIsInvitedWith100Continue) {
+  StartServer();
+  HttpClient c = Client();
+  const std::string body = R"({"note":")" + std::string(2000, 'n') + R"("})";
+  ASSERT_TRUE(c.WriteRaw("POST /v1/echo/d-1/accept HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token_ +
+                         "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n")
+                  .ok());
+  auto interim = c.Receive();
+  ASSERT_TRUE(interim.ok()) << interim.status().ToString();
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(c.WriteRaw(body).ok());
+  auto r = c.Receive();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200) << r->body;
+}
+
+TEST_F(ExpectContinueTest, OversizedBodyIsRefusedBeforeItIsSent) {
+  StartServer();
+  HttpClient c = Client();
+  ASSERT_TRUE(c.WriteRaw("POST /v1/echo/d-1/accept HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         "Expect: 100-continue\r\nContent-Length: 1000000\r\n\r\n")
+                  .ok());
+  auto r = c.Receive();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 413);
+}
+
+}  // namespace
+}  // namespace redledger::testing
