@@ -108,6 +108,7 @@ class Notice : public ::testing::Test {
 
 TEST_F(Notice, IsCanonicalJsonWithRanksListsAndPoints) {
   std::string json = NoticeAt(log.book(), log.head());
+  testing::WriteSample("responses/notice.schema.json", json);
   auto canonical = CanonicalizeJson(json);
   ASSERT_TRUE(canonical.ok()) << canonical.status().ToString();
   EXPECT_EQ(*canonical, json);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,14 @@ inline std::string Q(std::string_view s) {
   std::string out;
   AppendJsonString(&out, s);
   return out;
+}
+
+// Appends "<schema>\t<json>" to $REDLEDGER_SCORE_SAMPLES when set, for
+// validate_score_docs.py to check against schemas/<schema>.
+inline void WriteSample(std::string_view schema, std::string_view json) {
+  const char* path = std::getenv("REDLEDGER_SCORE_SAMPLES");
+  if (path == nullptr) return;
+  std::ofstream(path, std::ios::app) << schema << '\t' << json << '\n';
 }
 
 class ScoreLog {

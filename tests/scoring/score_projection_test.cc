@@ -78,6 +78,8 @@ TEST_F(ScoreProjectionTest, APublishedNoticeNeverChangesAndRebuildsByteForByte) 
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->stream, "notices");
   EXPECT_EQ(stored->data, "{\"cutoff_position\":" + std::to_string(head_before) + ",\"period\":\"2022-08\"}");
+  testing::WriteSample("events/notice.published.schema.json", stored->data);
+  testing::WriteSample("responses/notice.schema.json", published->notice_json);
 
   // August outcomes, a new site and a policy for later months after the publication.
   Accept("b1", sep + kMicrosPerHour);
@@ -99,6 +101,10 @@ TEST_F(ScoreProjectionTest, APublishedNoticeNeverChangesAndRebuildsByteForByte) 
   auto scores_at_cutoff = live.Scores(kAug, head_before);
   ASSERT_TRUE(scores_now.ok() && scores_at_cutoff.ok());
   EXPECT_NE(*scores_now, *scores_at_cutoff);
+
+  testing::WriteSample("responses/scores.schema.json", *scores_now);
+  testing::WriteSample("responses/site_scores.schema.json", *live.SiteScores("a", kAug, std::nullopt));
+  testing::WriteSample("responses/notice.schema.json", *live.Notice(kAug, head_before));
 
   ScoreProjection rebuilt(store_.get());
   ASSERT_TRUE(rebuilt.CatchUp().ok());
@@ -149,6 +155,7 @@ TEST_F(ScoreProjectionTest, PoliciesListTheDefaultThenEachSet) {
   EXPECT_NE(sep->find("\"current\":{\"basically_satisfied_factor\":900"), std::string::npos) << *sep;
   EXPECT_NE(sep->find("\"effective_from\":\"1970-01\""), std::string::npos);
   EXPECT_NE(sep->find("\"effective_from\":\"2022-10\""), std::string::npos);
+  testing::WriteSample("responses/policies.schema.json", *sep);
   auto oct = p.Policies(std::nullopt, T("2022-10-15T00:00:00Z"));
   EXPECT_NE(oct->find("\"current\":{\"basically_satisfied_factor\":800"), std::string::npos) << *oct;
   auto at_zero = p.Policies(0, T("2022-10-15T00:00:00Z"));
