@@ -13,7 +13,7 @@
 // 2022, each with its lifecycle appended at once (raise, accept, assign; 30 %
 // publicised, 5 % returned and reassigned, 85 % resolved, 70 % of those
 // evaluated — 70/20/10 satisfied/basically/dissatisfied, the dissatisfied
-// reopened — 2 % marked duplicate), about 6 events per demand.
+// reopened — 2 % marked duplicate), about 4.8 events per demand.
 // Sizes: REDLEDGER_BENCH_DEMANDS (default 200,000; the figure is
 // 1,000,000); REDLEDGER_BENCH_SMOKE=1 makes it tiny (CI smoke test).
 // Data lives under $REDLEDGER_BENCH_DIR (default: the system temp dir).
