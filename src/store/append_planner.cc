@@ -138,27 +138,27 @@ Status ValidateAppend(const StoreOptions& options, std::vector<AppendPart>* part
 }
 
 AppendPlanner::AppendPlanner(const StoreOptions& options, const Clock* clock, LogTip tip)
-    : options_(options), clock_(clock), committed_(std::move(tip)), tree_(committed_.tree) {
-  batch_.head = committed_.head;
-  batch_.last_recorded_at = committed_.last_recorded_at;
-}
+    : options_(options), clock_(clock), tip_(std::move(tip)), written_head_(tip_.head) {}
 
 Result<uint64_t> AppendPlanner::CurrentVersion(const std::string& stream, CommittedState& state) const {
-  auto it = batch_.heads.find(stream);
-  if (it != batch_.heads.end()) return it->second;
+  if (auto it = open_heads_.find(stream); it != open_heads_.end()) return it->second;
+  if (auto it = heads_.find(stream); it != heads_.end()) return it->second.version;
   return state.StreamHead(stream);
 }
 
 Result<std::optional<uint64_t>> AppendPlanner::FindEventId(const std::string& event_id,
                                                             CommittedState& state) const {
-  auto it = batch_ids_.find(event_id);
-  if (it != batch_ids_.end()) return std::optional<uint64_t>(it->second);
+  auto it = ids_.find(event_id);
+  if (it != ids_.end()) return std::optional<uint64_t>(it->second);
   return state.EventPosition(event_id);
 }
 
 Result<Envelope> AppendPlanner::EventAt(uint64_t position, CommittedState& state) const {
-  if (position > committed_.head) return batch_.events[position - committed_.head - 1];
-  return state.EnvelopeAt(position);
+  if (position <= written_head_) return state.EnvelopeAt(position);
+  for (const auto& events : sealed_) {
+    if (position <= events->back().position) return (*events)[position - events->front().position];
+  }
+  return open_events_[position - open_events_.front().position];
 }
 
 Result<std::optional<AppendResult>> AppendPlanner::FindRetry(const std::vector<AppendPart>& parts,
@@ -229,12 +229,12 @@ Result<AppendResult> AppendPlanner::Plan(const std::vector<AppendPart>& parts, C
     result.stream_versions.push_back(current + part.events.size());
   }
 
-  const Micros recorded_at = std::max(clock_->NowMicros(), batch_.last_recorded_at);
-  merkle::CompactRange tree = tree_;
+  const Micros recorded_at = std::max(clock_->NowMicros(), tip_.last_recorded_at);
+  merkle::CompactRange tree = tip_.tree;
   std::vector<Envelope> events;
   std::vector<std::string> encoded;
   std::vector<merkle::Node> nodes;
-  uint64_t position = batch_.head;
+  uint64_t position = tip_.head;
   for (size_t p = 0; p < parts.size(); ++p) {
     const AppendPart& part = parts[p];
     uint64_t version = result.stream_versions[p] - part.events.size();
@@ -264,41 +264,65 @@ Result<AppendResult> AppendPlanner::Plan(const std::vector<AppendPart>& parts, C
     }
   }
 
-  // Nothing can fail from here on: merge the append into the batch.
-  result.first_position = batch_.head + 1;
+  // Nothing can fail from here on: add the append to the open batch.
+  result.first_position = tip_.head + 1;
   result.last_position = position;
   result.recorded_at = recorded_at;
-  tree_ = std::move(tree);
-  for (auto& [stream, version] : versions) batch_.heads[stream] = version;
+  tip_.head = position;
+  tip_.last_recorded_at = recorded_at;
+  tip_.tree = std::move(tree);
+  for (auto& [stream, version] : versions) open_heads_[stream] = version;
   for (Envelope& e : events) {
-    batch_ids_.emplace(e.event_id, e.position);
-    batch_.events.push_back(std::move(e));
+    ids_.emplace(e.event_id, e.position);
+    open_events_.push_back(std::move(e));
   }
-  for (std::string& b : encoded) batch_.encoded.push_back(std::move(b));
-  batch_.nodes.insert(batch_.nodes.end(), nodes.begin(), nodes.end());
-  batch_.head = position;
-  batch_.last_recorded_at = recorded_at;
+  for (std::string& b : encoded) open_encoded_.push_back(std::move(b));
+  open_nodes_.insert(open_nodes_.end(), nodes.begin(), nodes.end());
   return result;
 }
 
-std::vector<Envelope> AppendPlanner::Commit() {
-  committed_.head = batch_.head;
-  committed_.last_recorded_at = batch_.last_recorded_at;
-  committed_.tree = tree_;
-  std::vector<Envelope> events = std::move(batch_.events);
-  batch_ = PlannedBatch{};
-  batch_.head = committed_.head;
-  batch_.last_recorded_at = committed_.last_recorded_at;
-  batch_ids_.clear();
-  return events;
+SealedBatch AppendPlanner::Seal() {
+  SealedBatch sealed;
+  auto events = std::make_shared<const std::vector<Envelope>>(std::move(open_events_));
+  // The last event of each stream in the batch carries its new head.
+  for (auto it = events->rbegin(); it != events->rend(); ++it) {
+    if (open_heads_.at(it->stream) == it->version) heads_[it->stream] = Head{it->version, it->position};
+  }
+  sealed.events = events;
+  sealed.encoded = std::move(open_encoded_);
+  sealed.heads = std::move(open_heads_);
+  sealed.nodes = std::move(open_nodes_);
+  sealed.tip = tip_;
+  sealed_.push_back(std::move(events));
+  open_events_.clear();
+  open_encoded_.clear();
+  open_heads_.clear();
+  open_nodes_.clear();
+  return sealed;
 }
 
-void AppendPlanner::Abort() {
-  tree_ = committed_.tree;
-  batch_ = PlannedBatch{};
-  batch_.head = committed_.head;
-  batch_.last_recorded_at = committed_.last_recorded_at;
-  batch_ids_.clear();
+void AppendPlanner::Prune(uint64_t head) {
+  if (head <= written_head_) return;
+  written_head_ = head;
+  while (!sealed_.empty() && sealed_.front()->back().position <= head) {
+    for (const Envelope& e : *sealed_.front()) ids_.erase(e.event_id);
+    sealed_.pop_front();
+  }
+  for (auto it = heads_.begin(); it != heads_.end();) {
+    it = it->second.position <= head ? heads_.erase(it) : std::next(it);
+  }
+}
+
+void AppendPlanner::Reset(LogTip tip) {
+  tip_ = std::move(tip);
+  written_head_ = tip_.head;
+  heads_.clear();
+  ids_.clear();
+  sealed_.clear();
+  open_events_.clear();
+  open_encoded_.clear();
+  open_heads_.clear();
+  open_nodes_.clear();
 }
 
 }  // namespace redledger::store

@@ -3,16 +3,19 @@
 // versions, idempotent retries, position assignment, `recorded_at`, hashing
 // and the Merkle frontier behave identically in memory and on disk.
 //
-// A planner accumulates one group-commit batch: each Plan() sees the committed
-// state (through CommittedState) overlaid with the appends planned before it
-// in the same batch. The store writes the batch atomically and then calls
-// Commit(), or Abort() when the write failed.
+// The planner runs ahead of the disk: it seals a batch and goes on planning
+// the next while the sealed ones are being written. Its own overlay (stream
+// heads, event ids and events of sealed-but-unwritten batches) therefore
+// comes before the committed state (CommittedState) in every lookup; Prune()
+// drops what has been written, Reset() everything after a failed write.
 //
-// Thread safety: none; it belongs to the store's single writer thread.
+// Thread safety: none; it belongs to the store's planning thread.
 // ValidateAppend is a pure function, safe anywhere.
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,16 +46,13 @@ struct LogTip {
   merkle::CompactRange tree;    // frontier of the tree over positions 1..head
 };
 
-// Everything one group commit writes, atomically.
-struct PlannedBatch {
-  std::vector<Envelope> events;       // consecutive positions, ascending
-  std::vector<std::string> encoded;   // EncodeEnvelope(events[i])
-  std::unordered_map<std::string, uint64_t> heads;  // stream -> version after the batch
-  std::vector<merkle::Node> nodes;    // tree nodes completed by the batch
-  uint64_t head = 0;                  // last position after the batch
-  Micros last_recorded_at = 0;
-
-  bool empty() const { return events.empty(); }
+// Everything one planned batch writes.
+struct SealedBatch {
+  std::shared_ptr<const std::vector<Envelope>> events;  // consecutive positions, ascending
+  std::vector<std::string> encoded;                     // EncodeEnvelope((*events)[i])
+  std::unordered_map<std::string, uint64_t> heads;      // stream -> version after the batch
+  std::vector<merkle::Node> nodes;                      // tree nodes completed by the batch
+  LogTip tip;                                           // the log's end after the batch
 };
 
 // Checks an append's shape and canonicalises each event's `data` in place:
@@ -65,21 +65,27 @@ class AppendPlanner {
  public:
   AppendPlanner(const StoreOptions& options, const Clock* clock, LogTip tip);
 
-  // Plans validated `parts` after everything already in the batch. Returns
-  // the append's result (duplicate=true for a retry, which adds nothing), or
-  // VersionConflict / InvalidArgument / PayloadTooLarge, leaving the batch as
-  // it was. Errors reading `state` are returned as they are.
+  // Plans validated `parts` after everything planned so far. Returns the
+  // append's result (duplicate=true for a retry, which adds nothing), or
+  // VersionConflict / InvalidArgument / PayloadTooLarge, leaving the planner
+  // as it was. Errors reading `state` are returned as they are.
   Result<AppendResult> Plan(const std::vector<AppendPart>& parts, CommittedState& state);
 
-  const PlannedBatch& batch() const { return batch_; }
-  // The batch was written: it becomes the committed tip. Returns its events.
-  std::vector<Envelope> Commit();
-  // The write failed: forget the batch.
-  void Abort();
-
-  const LogTip& committed() const { return committed_; }
+  // Whether anything was planned since the last Seal().
+  bool HasOpenBatch() const { return !open_events_.empty(); }
+  // Hands over what was planned since the last Seal(); it stays in the
+  // overlay until Prune() passes its last position.
+  SealedBatch Seal();
+  // Batches up to `head` are written: CommittedState now reflects them.
+  void Prune(uint64_t head);
+  // A write failed: forget everything not written; planning resumes at `tip`.
+  void Reset(LogTip tip);
 
  private:
+  struct Head {
+    uint64_t version = 0;
+    uint64_t position = 0;  // of that version's event
+  };
   Result<uint64_t> CurrentVersion(const std::string& stream, CommittedState& state) const;
   Result<std::optional<uint64_t>> FindEventId(const std::string& event_id, CommittedState& state) const;
   Result<Envelope> EventAt(uint64_t position, CommittedState& state) const;
@@ -88,10 +94,17 @@ class AppendPlanner {
 
   const StoreOptions options_;
   const Clock* const clock_;
-  LogTip committed_;
-  PlannedBatch batch_;
-  merkle::CompactRange tree_;                              // committed_ + batch_
-  std::unordered_map<std::string, uint64_t> batch_ids_;   // event id -> position, in batch_
+  LogTip tip_;                 // after everything planned
+  uint64_t written_head_ = 0;  // the overlay holds positions after this
+  // The overlay: what is planned but maybe not yet written.
+  std::unordered_map<std::string, Head> heads_;
+  std::unordered_map<std::string, uint64_t> ids_;  // event id -> position
+  std::deque<std::shared_ptr<const std::vector<Envelope>>> sealed_;  // sealed batches' events, in order
+  // The open batch (since the last Seal()).
+  std::vector<Envelope> open_events_;
+  std::vector<std::string> open_encoded_;
+  std::unordered_map<std::string, uint64_t> open_heads_;
+  std::vector<merkle::Node> open_nodes_;
 };
 
 }  // namespace redledger::store

@@ -1,14 +1,18 @@
 #include "store/group_commit.h"
 
+#include <pthread.h>
+
 #include <future>
 #include <utility>
 
 namespace redledger::store {
 namespace {
 
-// One batch takes at most this many queued appends, so a flood of
-// asynchronous submitters cannot make a single write unboundedly large.
-constexpr size_t kMaxAppendsPerBatch = 1024;
+// One planning round takes at most this many queued appends, so a flood of
+// asynchronous submitters cannot make a single batch unboundedly large.
+constexpr size_t kMaxAppendsPerRound = 1024;
+// Planning rounds waiting for the commit thread before the planner waits too.
+constexpr size_t kMaxWorksInFlight = 8;
 
 const Clock* ClockOf(const StoreOptions& options) {
   return options.clock != nullptr ? options.clock : SystemClock::Default();
@@ -17,7 +21,22 @@ const Clock* ClockOf(const StoreOptions& options) {
 }  // namespace
 
 GroupCommitter::GroupCommitter(const StoreOptions& options, BatchSink* sink, LogTip tip)
-    : options_(options), sink_(sink), planner_(options, ClockOf(options), std::move(tip)), writer_([this] { Run(); }) {}
+    : options_(options),
+      sink_(sink),
+      planner_(options, ClockOf(options), tip),
+      written_head_(tip.head),
+      good_tip_(tip) {
+  if (sink_->SyncsWrites()) {
+    committer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "store-commit");
+      RunCommitter();
+    });
+  }
+  planner_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-planner");
+    RunPlanner();
+  });
+}
 
 GroupCommitter::~GroupCommitter() {
   {
@@ -25,13 +44,14 @@ GroupCommitter::~GroupCommitter() {
     stopping_ = true;
   }
   queue_cv_.notify_one();
-  writer_.join();
+  planner_thread_.join();  // the planner tells the commit thread when it is done
+  if (committer_.joinable()) committer_.join();
 }
 
 void GroupCommitter::Submit(std::vector<AppendPart> parts, EventStore::AppendCallback done) {
   Pending p{std::move(parts), Status::OK(), std::move(done)};
   // Validation (JSON canonicalisation included) runs here, in parallel across
-  // callers, to keep the single writer's work per append small.
+  // callers, to keep the planner's work per append small.
   p.invalid = ValidateAppend(options_, &p.parts);
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
@@ -47,71 +67,114 @@ Result<AppendResult> GroupCommitter::Append(std::vector<AppendPart> parts) {
   return result.get();
 }
 
-void GroupCommitter::Run() {
+void GroupCommitter::RunPlanner() {
   std::vector<Pending> pending;
+  uint64_t epoch = 0;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
       queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is answered
-      while (!queue_.empty() && pending.size() < kMaxAppendsPerBatch) {
+      if (queue_.empty()) break;  // stopping, and everything queued is planned
+      while (!queue_.empty() && pending.size() < kMaxAppendsPerRound) {
         pending.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    CommitBatch(&pending);
+    {
+      std::lock_guard<std::mutex> lock(commit_mu_);
+      if (epoch_ != epoch) {  // a write failed: nothing after good_tip_ exists
+        planner_.Reset(good_tip_);
+        epoch = epoch_;
+      } else {
+        planner_.Prune(written_head_);
+      }
+    }
+    Work w;
+    w.epoch = epoch;
+    for (Pending& p : pending) {
+      w.callbacks.push_back(std::move(p.done));
+      w.results.push_back(p.invalid.ok() ? planner_.Plan(p.parts, *sink_) : Result<AppendResult>(p.invalid));
+    }
     pending.clear();
+    if (planner_.HasOpenBatch()) w.batch = planner_.Seal();
+    if (!committer_.joinable()) {
+      // Writes that are not synced are quick: commit them right here.
+      std::deque<Work> works;
+      works.push_back(std::move(w));
+      CommitWorks(&works);
+      continue;
+    }
+    {
+      std::unique_lock<std::mutex> lock(commit_mu_);
+      space_cv_.wait(lock, [this] { return works_.size() < kMaxWorksInFlight; });
+      works_.push_back(std::move(w));
+    }
+    commit_cv_.notify_one();
+  }
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    planner_done_ = true;
+  }
+  commit_cv_.notify_one();
+}
+
+void GroupCommitter::RunCommitter() {
+  std::deque<Work> works;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(commit_mu_);
+      commit_cv_.wait(lock, [this] { return planner_done_ || !works_.empty(); });
+      if (works_.empty()) return;
+      works.swap(works_);
+    }
+    space_cv_.notify_one();
+    CommitWorks(&works);
   }
 }
 
-void GroupCommitter::CommitBatch(std::vector<Pending>* pending) {
-  std::vector<Result<AppendResult>> results;
-  std::vector<bool> planned;  // whether results[i] depends on the batch write
-  results.reserve(pending->size());
-  for (Pending& p : *pending) {
-    if (!p.invalid.ok()) {
-      results.emplace_back(p.invalid);
-      planned.push_back(false);
-      continue;
-    }
-    Result<AppendResult> r = planner_.Plan(p.parts, *sink_);
-    planned.push_back(r.ok() && !r->duplicate);
-    results.push_back(std::move(r));
+void GroupCommitter::CommitWorks(std::deque<Work>* works) {
+  uint64_t epoch = 0;
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    epoch = epoch_;
+  }
+  // Everything planned in the current epoch goes into one write; rounds
+  // planned on top of an earlier failed write are refused.
+  std::vector<const SealedBatch*> group;
+  for (const Work& w : *works) {
+    if (w.epoch == epoch && w.batch) group.push_back(&*w.batch);
+  }
+  Status written;
+  if (!group.empty()) written = sink_->Write(group);
+  if (!group.empty() && written.ok()) {
+    sink_->Publish(group.back()->tip.head);
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    written_head_ = group.back()->tip.head;
+    good_tip_ = group.back()->tip;
+  } else if (!written.ok()) {
+    last_failure_ = written;
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    ++epoch_;
   }
 
-  std::shared_ptr<std::vector<Envelope>> committed;
-  if (!planner_.batch().empty()) {
-    Status written = sink_->WriteBatch(planner_.batch());
-    if (written.ok()) {
-      sink_->Publish(planner_.batch());
-      committed = std::make_shared<std::vector<Envelope>>(planner_.Commit());
-    } else {
-      planner_.Abort();
-      for (size_t i = 0; i < results.size(); ++i) {
-        if (planned[i]) results[i] = written;
+  for (Work& w : *works) {
+    const bool refused = !written.ok() || w.epoch != epoch;
+    for (size_t i = 0; i < w.results.size(); ++i) {
+      // A retry's answer may point into a refused batch: refuse it too.
+      if (refused && w.results[i].ok()) {
+        w.results[i] = Status::IOError("the write failed: " + last_failure_.message());
       }
+      if (w.callbacks[i]) w.callbacks[i](std::move(w.results[i]));
+    }
+    if (!refused && w.batch) {
+      CommitNotice notice;
+      notice.first_position = w.batch->events->front().position;
+      notice.last_position = w.batch->events->back().position;
+      notice.events = w.batch->events;
+      Notify(notice);
     }
   }
-  // A retry answered from this batch's own appends must not be acknowledged
-  // when that write failed.
-  if (committed == nullptr) {
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].ok() && results[i]->duplicate && results[i]->last_position > planner_.committed().head) {
-        results[i] = Status::IOError("the original append failed to commit");
-      }
-    }
-  }
-
-  for (size_t i = 0; i < pending->size(); ++i) {
-    if ((*pending)[i].done) (*pending)[i].done(std::move(results[i]));
-  }
-  if (committed != nullptr && !committed->empty()) {
-    CommitNotice notice;
-    notice.first_position = committed->front().position;
-    notice.last_position = committed->back().position;
-    notice.events = std::move(committed);
-    Notify(notice);
-  }
+  works->clear();
 }
 
 void GroupCommitter::Notify(const CommitNotice& notice) {
@@ -137,7 +200,8 @@ void GroupCommitter::RemoveListener(EventStore::ListenerId id) {
     listeners_.erase(id);
   }
   // Wait out a round in progress, unless this is that round's own thread.
-  if (std::this_thread::get_id() != writer_.get_id()) {
+  const std::thread::id self = std::this_thread::get_id();
+  if (self != committer_.get_id() && self != planner_thread_.get_id()) {
     std::lock_guard<std::mutex> round(notify_mu_);
   }
 }

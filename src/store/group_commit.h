@@ -1,23 +1,33 @@
-// GroupCommitter: the single writer thread both EventStore implementations
-// share. Callers enqueue appends; the writer drains the queue, plans every
-// pending append in arrival order (AppendPlanner), writes the whole batch in
-// one atomic write through BatchSink, completes the callbacks in order and
-// then tells the listeners. One synced write thus serves every append that
-// arrived while the previous write was syncing: durable throughput grows with
-// the number of concurrent appenders.
+// GroupCommitter: the single writer both EventStore implementations share,
+// as two threads. The planner thread drains the queue of callers' appends,
+// plans each in arrival order (AppendPlanner) and seals what it planned into
+// a batch. The commit thread takes every sealed batch waiting for it and
+// writes them all in ONE atomic write (synced when the store says so), then
+// publishes the new head to readers, completes the callbacks in order and
+// tells the listeners. While one write is syncing the planner already plans
+// the next batches, so CPU work overlaps the disk flush, and one synced write
+// serves every append that arrived during the previous one: durable
+// throughput grows with the number of concurrent appenders.
 //
 // An append refused by the planner (conflict, bad input, retry) fails or
-// answers on its own; the others in its batch are unaffected. When the write
-// itself fails, every append planned into that batch fails with its status.
+// answers on its own; the others in its batch are unaffected. When a write
+// fails, every append in it fails with its status, and so does every append
+// planned on top of it before the planner learnt of the failure; planning
+// then resumes from the last written batch.
+//
+// Without syncs (a relaxed or in-memory store) a write is quick, and the
+// planner thread commits each round itself.
 //
 // Thread safety: Submit, Append, AddListener and RemoveListener may be called
-// from any thread. Callbacks and listeners run on the writer thread.
+// from any thread. Callbacks and listeners run on the commit thread (or the
+// planner thread when there is none), one at a time, in commit order.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -31,11 +41,14 @@ namespace redledger::store {
 // The storage a GroupCommitter writes to.
 class BatchSink : public CommittedState {
  public:
-  // Writes the batch atomically (and durably, per the store's options).
-  virtual Status WriteBatch(const PlannedBatch& batch) = 0;
-  // After a successful write and before any callback: make the batch visible
-  // to readers (head position, head cache).
-  virtual void Publish(const PlannedBatch& batch) = 0;
+  // Writes the batches in one atomic write, synced when the store's options
+  // say so; from then on CommittedState reflects them.
+  virtual Status Write(const std::vector<const SealedBatch*>& group) = 0;
+  // Makes positions up to `head` visible to readers; called in order.
+  virtual void Publish(uint64_t head) = 0;
+  // Whether Write syncs to disk; only then is writing worth overlapping with
+  // planning on a thread of its own.
+  virtual bool SyncsWrites() const = 0;
 };
 
 class GroupCommitter {
@@ -64,28 +77,51 @@ class GroupCommitter {
     Status invalid;  // set when validation failed: answered without planning
     EventStore::AppendCallback done;
   };
+  // One planning round on its way to the commit thread.
+  struct Work {
+    std::vector<EventStore::AppendCallback> callbacks;
+    std::vector<Result<AppendResult>> results;
+    std::optional<SealedBatch> batch;  // what the round appends, if anything
+    uint64_t epoch = 0;                // the failure epoch it was planned in
+  };
 
-  void Run();
-  void CommitBatch(std::vector<Pending>* pending);
+  void RunPlanner();
+  void RunCommitter();
+  // Writes, publishes and answers the rounds (commit thread, or the planner
+  // when there is none).
+  void CommitWorks(std::deque<Work>* works);
   void Notify(const CommitNotice& notice);
 
   const StoreOptions options_;
   BatchSink* const sink_;
-  AppendPlanner planner_;  // writer thread only
+  AppendPlanner planner_;  // planner thread only
 
   std::mutex queue_mu_;  // guards queue_, stopping_
   std::condition_variable queue_cv_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
 
+  std::mutex commit_mu_;  // guards the members down to good_tip_
+  std::condition_variable commit_cv_;  // work for the commit thread
+  std::condition_variable space_cv_;   // room in works_ for the planner
+  std::deque<Work> works_;
+  bool planner_done_ = false;
+  // What the commit thread tells the planner: how far the log is written, and
+  // after a failed write a new epoch and the tip to resume from.
+  uint64_t written_head_ = 0;
+  uint64_t epoch_ = 0;
+  LogTip good_tip_;
+  Status last_failure_;  // of the last failed write; CommitWorks only
+
   std::mutex listeners_mu_;  // guards listeners_, next_listener_id_
   std::map<EventStore::ListenerId, std::shared_ptr<EventStore::Listener>> listeners_;
   EventStore::ListenerId next_listener_id_ = 1;
-  // Held by the writer while it calls listeners, so RemoveListener can wait
-  // for a round in progress to finish.
+  // Held by the commit thread while it calls listeners, so RemoveListener can
+  // wait for a round in progress to finish.
   std::mutex notify_mu_;
 
-  std::thread writer_;  // last: starts once everything above is built
+  std::thread committer_;  // only when the sink syncs its writes
+  std::thread planner_thread_;  // last: starts once everything above is built
 };
 
 }  // namespace redledger::store

@@ -2,7 +2,7 @@
 
 namespace redledger::store {
 
-std::optional<uint64_t> HeadCache::Get(const std::string& stream) {
+std::optional<HeadCache::Head> HeadCache::Get(const std::string& stream) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = index_.find(stream);
   if (it == index_.end()) return std::nullopt;
@@ -10,16 +10,16 @@ std::optional<uint64_t> HeadCache::Get(const std::string& stream) {
   return it->second->second;
 }
 
-void HeadCache::Put(const std::string& stream, uint64_t version) {
+void HeadCache::Put(const std::string& stream, Head head) {
   if (capacity_ == 0) return;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = index_.find(stream);
   if (it != index_.end()) {
-    it->second->second = version;
+    it->second->second = head;
     order_.splice(order_.begin(), order_, it->second);
     return;
   }
-  order_.emplace_front(stream, version);
+  order_.emplace_front(stream, head);
   index_.emplace(stream, order_.begin());
   if (index_.size() > capacity_) {
     index_.erase(order_.back().first);

@@ -1,6 +1,7 @@
-// HeadCache: a bounded LRU of stream -> version over the heads column family,
-// so the writer checks expected versions of busy streams without a disk read
-// while memory stays bounded however many streams exist.
+// HeadCache: a bounded LRU of stream -> (version, position of that version)
+// over the heads column family, so the writer checks expected versions of busy
+// streams without a disk read, and readers learn whether that version is
+// published yet, while memory stays bounded however many streams exist.
 //
 // Only the writer thread inserts (from what it read or wrote), so a reader can
 // never put back a stale version. Thread safety: all methods are safe to call
@@ -21,12 +22,18 @@ class HeadCache {
   // capacity 0 disables the cache.
   explicit HeadCache(size_t capacity) : capacity_(capacity) {}
 
-  std::optional<uint64_t> Get(const std::string& stream);
-  void Put(const std::string& stream, uint64_t version);
+  struct Head {
+    uint64_t version = 0;
+    uint64_t position = kUnknownPosition;  // of the event with that version
+  };
+  static constexpr uint64_t kUnknownPosition = UINT64_MAX;
+
+  std::optional<Head> Get(const std::string& stream);
+  void Put(const std::string& stream, Head head);
   size_t size() const;
 
  private:
-  using Entry = std::pair<std::string, uint64_t>;
+  using Entry = std::pair<std::string, Head>;
   const size_t capacity_;
   mutable std::mutex mu_;  // guards order_, index_
   std::list<Entry> order_;  // most recently used first

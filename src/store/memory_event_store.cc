@@ -28,9 +28,11 @@ class MemoryEventStore final : public EventStore, private store::BatchSink {
   uint64_t Head() const override { return head_.load(std::memory_order_acquire); }
 
   Result<uint64_t> StreamVersion(const std::string& stream) const override {
+    const uint64_t head = Head();
     std::shared_lock lock(mu_);
-    auto it = heads_.find(stream);
-    return it == heads_.end() ? 0 : it->second;
+    auto it = streams_.find(stream);
+    if (it == streams_.end()) return uint64_t{0};
+    return VisibleVersions(it->second, head);
   }
 
   Result<std::vector<Envelope>> ReadAll(uint64_t after, size_t limit) const override {
@@ -49,9 +51,7 @@ class MemoryEventStore final : public EventStore, private store::BatchSink {
     auto it = streams_.find(stream);
     if (it == streams_.end()) return out;
     const std::vector<uint64_t>& positions = it->second;  // [version - 1]
-    // Versions whose position is still beyond the published head are not visible yet.
-    uint64_t last = positions.size();
-    while (last > 0 && positions[last - 1] > head) --last;
+    const uint64_t last = VisibleVersions(positions, head);
     if (dir == Direction::kForward) {
       for (uint64_t v = std::max<uint64_t>(from_version, 1); v <= last && out.size() < limit; ++v) {
         out.push_back(log_[positions[v - 1] - 1]);
@@ -98,33 +98,52 @@ class MemoryEventStore final : public EventStore, private store::BatchSink {
   void RemoveListener(ListenerId id) override { committer_->RemoveListener(id); }
 
  private:
-  // store::CommittedState, called by the writer thread.
-  Result<uint64_t> StreamHead(const std::string& stream) override { return StreamVersion(stream); }
+  // How many of a stream's versions readers see: those up to the published head.
+  static uint64_t VisibleVersions(const std::vector<uint64_t>& positions, uint64_t head) {
+    uint64_t last = positions.size();
+    while (last > 0 && positions[last - 1] > head) --last;
+    return last;
+  }
+
+  // store::CommittedState, called by the writer thread: everything written,
+  // published or not.
+  Result<uint64_t> StreamHead(const std::string& stream) override {
+    std::shared_lock lock(mu_);
+    auto it = heads_.find(stream);
+    return it == heads_.end() ? 0 : it->second;
+  }
   Result<std::optional<uint64_t>> EventPosition(const std::string& event_id) override {
     std::shared_lock lock(mu_);
     auto it = ids_.find(event_id);
     if (it == ids_.end()) return std::optional<uint64_t>();
     return std::optional<uint64_t>(it->second);
   }
-  Result<Envelope> EnvelopeAt(uint64_t position) override { return ReadAt(position); }
+  Result<Envelope> EnvelopeAt(uint64_t position) override {
+    std::shared_lock lock(mu_);
+    if (position == 0 || position > log_.size()) return Status::NotFound("no event at " + std::to_string(position));
+    return log_[position - 1];
+  }
 
   // store::BatchSink
-  Status WriteBatch(const store::PlannedBatch& batch) override {
+  Status Write(const std::vector<const store::SealedBatch*>& group) override {
     std::unique_lock lock(mu_);
-    for (const Envelope& e : batch.events) {
-      log_.push_back(e);
-      streams_[e.stream].push_back(e.position);
-      ids_.emplace(e.event_id, e.position);
-    }
-    for (const auto& [stream, version] : batch.heads) heads_[stream] = version;
-    for (const merkle::Node& n : batch.nodes) {
-      if (tree_.size() <= n.level) tree_.resize(n.level + 1);
-      if (tree_[n.level].size() <= n.index) tree_[n.level].resize(n.index + 1);
-      tree_[n.level][n.index] = n.hash;
+    for (const store::SealedBatch* batch : group) {
+      for (const Envelope& e : *batch->events) {
+        log_.push_back(e);
+        streams_[e.stream].push_back(e.position);
+        ids_.emplace(e.event_id, e.position);
+      }
+      for (const auto& [stream, version] : batch->heads) heads_[stream] = version;
+      for (const merkle::Node& n : batch->nodes) {
+        if (tree_.size() <= n.level) tree_.resize(n.level + 1);
+        if (tree_[n.level].size() <= n.index) tree_[n.level].resize(n.index + 1);
+        tree_[n.level][n.index] = n.hash;
+      }
     }
     return Status::OK();
   }
-  void Publish(const store::PlannedBatch& batch) override { head_.store(batch.head, std::memory_order_release); }
+  void Publish(uint64_t head) override { head_.store(head, std::memory_order_release); }
+  bool SyncsWrites() const override { return false; }
 
   mutable std::shared_mutex mu_;  // guards log_, streams_, heads_, ids_, tree_
   std::vector<Envelope> log_;     // [position - 1]

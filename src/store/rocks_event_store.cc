@@ -24,6 +24,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -108,8 +109,14 @@ Result<Envelope> DecodeLogValue(uint64_t position, const rocksdb::Slice& bytes, 
   return e;
 }
 
-rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache, bool point_lookups) {
+rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache, bool point_lookups,
+                                       int append_prefix) {
   rocksdb::ColumnFamilyOptions cf;
+  if (append_prefix >= 0) {
+    // Keys after this prefix only ever grow: insertion hints make each
+    // memtable insert O(1) instead of a skip-list search.
+    cf.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(append_prefix));
+  }
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   if (point_lookups) {
@@ -169,8 +176,10 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
   uint64_t Head() const override { return head_.load(std::memory_order_acquire); }
 
   Result<uint64_t> StreamVersion(const std::string& stream) const override {
-    if (std::optional<uint64_t> v = heads_cache_.Get(stream)) return *v;
-    return ReadHead(stream);
+    const uint64_t head = Head();
+    std::optional<store::HeadCache::Head> cached = heads_cache_.Get(stream);
+    if (cached && cached->position <= head) return cached->version;
+    return VisibleVersion(stream, head);
   }
 
   Result<std::vector<Envelope>> ReadAll(uint64_t after, size_t limit) const override {
@@ -206,6 +215,11 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
     if (position == 0 || position > Head()) {
       return Status::NotFound("no event at position " + std::to_string(position));
     }
+    return ReadLogAt(position);
+  }
+
+  // ReadAt without the published-head bound.
+  Result<Envelope> ReadLogAt(uint64_t position) const {
     rocksdb::PinnableSlice value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[kLog], U64Key(position), &value);
     if (s.IsNotFound()) return CorruptAt(position, "missing from the log");
@@ -281,6 +295,24 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
     return DecodeU64(value, std::string("meta ") + key);
   }
 
+  // The last version of `stream` whose position is at most `head`: what
+  // readers see while later versions are written but not yet durable.
+  Result<uint64_t> VisibleVersion(const std::string& stream, uint64_t head) const {
+    const std::string lower = StreamKey(stream, 0), upper = StreamEnd(stream);
+    rocksdb::Slice lower_slice(lower), upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_lower_bound = &lower_slice;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handles_[kStreams]));
+    for (it->SeekToLast(); it->Valid(); it->Prev()) {
+      Result<uint64_t> position = DecodeU64(it->value(), "stream index of " + stream);
+      if (!position.ok()) return position.status();
+      if (*position <= head) return GetBigEndian64(it->key().data() + it->key().size() - 8);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading stream " + stream);
+    return uint64_t{0};
+  }
+
   Result<uint64_t> ReadHead(const std::string& stream) const {
     rocksdb::PinnableSlice value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[kHeads], stream, &value);
@@ -354,9 +386,9 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
 
   // store::CommittedState, called by the writer thread.
   Result<uint64_t> StreamHead(const std::string& stream) override {
-    if (std::optional<uint64_t> v = heads_cache_.Get(stream)) return *v;
+    if (std::optional<store::HeadCache::Head> cached = heads_cache_.Get(stream)) return cached->version;
     Result<uint64_t> v = ReadHead(stream);
-    if (v.ok()) heads_cache_.Put(stream, *v);
+    if (v.ok()) heads_cache_.Put(stream, {*v, *v == 0 ? 0 : store::HeadCache::kUnknownPosition});
     return v;
   }
   Result<std::optional<uint64_t>> EventPosition(const std::string& event_id) override {
@@ -368,40 +400,51 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
     if (!position.ok()) return position.status();
     return std::optional<uint64_t>(*position);
   }
-  Result<Envelope> EnvelopeAt(uint64_t position) override { return ReadAt(position); }
+  Result<Envelope> EnvelopeAt(uint64_t position) override { return ReadLogAt(position); }
 
   // store::BatchSink
-  Status WriteBatch(const store::PlannedBatch& batch) override {
+  Status Write(const std::vector<const store::SealedBatch*>& group) override {
     rocksdb::WriteBatch wb;
-    std::string position;
     rocksdb::Status s;
-    for (size_t i = 0; i < batch.events.size() && s.ok(); ++i) {
-      const Envelope& e = batch.events[i];
-      position = U64Key(e.position);
-      s = wb.Put(handles_[kLog], position, batch.encoded[i]);
-      if (s.ok()) s = wb.Put(handles_[kStreams], StreamKey(e.stream, e.version), position);
-      if (s.ok()) s = wb.Put(handles_[kEventIds], EventIdKey(e.event_id), position);
+    std::string position;
+    for (const store::SealedBatch* batch : group) {
+      const std::vector<Envelope>& events = *batch->events;
+      for (size_t i = 0; i < events.size() && s.ok(); ++i) {
+        const Envelope& e = events[i];
+        position = U64Key(e.position);
+        s = wb.Put(handles_[kLog], position, batch->encoded[i]);
+        if (s.ok()) s = wb.Put(handles_[kStreams], StreamKey(e.stream, e.version), position);
+        if (s.ok()) s = wb.Put(handles_[kEventIds], EventIdKey(e.event_id), position);
+      }
+      for (auto it = batch->heads.begin(); it != batch->heads.end() && s.ok(); ++it) {
+        s = wb.Put(handles_[kHeads], it->first, U64Key(it->second));
+      }
+      for (size_t i = 0; i < batch->nodes.size() && s.ok(); ++i) {
+        const merkle::Node& n = batch->nodes[i];
+        s = wb.Put(handles_[kTree], TreeKey(n.level, n.index),
+                   rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), n.hash.size()));
+      }
     }
-    for (auto it = batch.heads.begin(); it != batch.heads.end() && s.ok(); ++it) {
-      s = wb.Put(handles_[kHeads], it->first, U64Key(it->second));
-    }
-    for (size_t i = 0; i < batch.nodes.size() && s.ok(); ++i) {
-      const merkle::Node& n = batch.nodes[i];
-      s = wb.Put(handles_[kTree], TreeKey(n.level, n.index),
-                 rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), n.hash.size()));
-    }
-    if (s.ok()) s = wb.Put(handles_[kMeta], kMetaHead, U64Key(batch.head));
-    if (s.ok()) s = wb.Put(handles_[kMeta], kMetaRecordedAt, U64Key(static_cast<uint64_t>(batch.last_recorded_at)));
+    const store::LogTip& tip = group.back()->tip;
+    if (s.ok()) s = wb.Put(handles_[kMeta], kMetaHead, U64Key(tip.head));
+    if (s.ok()) s = wb.Put(handles_[kMeta], kMetaRecordedAt, U64Key(static_cast<uint64_t>(tip.last_recorded_at)));
     if (!s.ok()) return FromRocks(s, "building the write batch");
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync;
-    return FromRocks(db_->Write(wo, &wb), "writing positions up to " + std::to_string(batch.head));
+    s = db_->Write(wo, &wb);
+    if (!s.ok()) return FromRocks(s, "writing positions up to " + std::to_string(tip.head));
+    // The planner reads heads through this cache once it prunes its overlay.
+    for (const store::SealedBatch* batch : group) {
+      const std::vector<Envelope>& events = *batch->events;
+      for (auto it = events.rbegin(); it != events.rend(); ++it) {
+        if (batch->heads.at(it->stream) == it->version) heads_cache_.Put(it->stream, {it->version, it->position});
+      }
+    }
+    return Status::OK();
   }
 
-  void Publish(const store::PlannedBatch& batch) override {
-    for (const auto& [stream, version] : batch.heads) heads_cache_.Put(stream, version);
-    head_.store(batch.head, std::memory_order_release);
-  }
+  void Publish(uint64_t head) override { head_.store(head, std::memory_order_release); }
+  bool SyncsWrites() const override { return options_.sync; }
 
   const StoreOptions options_;
   rocksdb::DB* const db_;
@@ -438,10 +481,12 @@ Result<std::unique_ptr<EventStore>> OpenRocksEventStoreWithEnv(const std::string
   if (env != nullptr) db_options.env = env;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, CfOptions(cache, false));
+  cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, CfOptions(cache, false, -1));
   for (size_t i = 0; i < kCfCount; ++i) {
     const bool point_lookups = i == kHeads || i == kEventIds;
-    cfs.emplace_back(RocksColumnFamilyNames()[i], CfOptions(cache, point_lookups));
+    // log keys grow as a whole; tree keys grow within each level byte.
+    const int append_prefix = i == kLog ? 0 : i == kTree ? 1 : -1;
+    cfs.emplace_back(RocksColumnFamilyNames()[i], CfOptions(cache, point_lookups, append_prefix));
   }
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
