@@ -59,7 +59,7 @@ struct ServerOptions {
   int threads = 0;
   // Threads for handlers that block (RouteOptions::blocking): synchronous
   // durable commands, read-your-writes waits. As many commands can wait on one
-  // group commit at once. Default: 64
+  // group commit at once. REQUIRES: > 0 when a route is blocking. Default: 64
   int worker_threads = 64;
   // Largest request body; larger ones get 413 and the connection closes. Default: 64 KiB
   size_t body_limit = 64 * 1024;
@@ -219,6 +219,11 @@ class Server {
   // Blocks until every thread has exited: after Stop(), once every in-flight
   // request has been answered (or its Responder destroyed).
   void Wait();
+
+  // Runs `fn` on the worker pool: for a handler that finds it must wait after
+  // all (e.g. projections behind the head it saw) without making its whole
+  // route blocking. REQUIRES: started, worker_threads > 0.
+  void Offload(std::function<void()> fn);
 
   ServerStats stats() const;
 

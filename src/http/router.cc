@@ -1,6 +1,5 @@
 #include "http/router.h"
 
-#include <algorithm>
 #include <cassert>
 
 namespace redledger::http {
@@ -69,10 +68,6 @@ Router::Match Router::Find(std::string_view method, const std::vector<std::strin
     }
   }
   return m;
-}
-
-bool Router::HasBlockingRoute() const {
-  return std::any_of(routes_.begin(), routes_.end(), [](const Route& r) { return r.options.blocking; });
 }
 
 }  // namespace redledger::http

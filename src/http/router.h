@@ -32,7 +32,6 @@ class Router {
   void Add(std::string method, std::string_view pattern, RouteOptions options, Handler handler);
   // `segments` are the decoded path segments ("/a/b" → {"a", "b"}).
   Match Find(std::string_view method, const std::vector<std::string>& segments) const;
-  bool HasBlockingRoute() const;
 
  private:
   std::vector<Route> routes_;

@@ -118,8 +118,8 @@ Status Server::Start() {
   core_->bound_port = listener->port();
   core_->listener = listener;
   listener->Run();
-  if (core_->router.HasBlockingRoute()) {
-    core_->workers = std::make_unique<net::thread_pool>(std::max(1, core_->options.worker_threads));
+  if (core_->options.worker_threads > 0) {
+    core_->workers = std::make_unique<net::thread_pool>(core_->options.worker_threads);
   }
   const int n = ThreadCount(core_->options.threads);
   for (int i = 0; i < n; ++i) core_->threads.emplace_back([core = core_] { core->ioc.run(); });
@@ -143,6 +143,8 @@ void Server::Wait() {
   // Every blocking handler has answered by now (its Responder kept the I/O threads alive).
   if (core_->workers) core_->workers->join();
 }
+
+void Server::Offload(std::function<void()> fn) { net::post(*core_->workers, std::move(fn)); }
 
 ServerStats Server::stats() const {
   ServerStats s;

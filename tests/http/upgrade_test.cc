@@ -66,6 +66,17 @@ class UpgradeTest : public HttpServerTest {
       bool all = cv_.wait_for(lock, 5s, [this] { return running_ >= kConcurrent; });
       r.Send(http::Response::Json(all ? 200 : 504, "{}"));
     });
+    // Answers on the strand when it can, else waits on a worker.
+    s.Route("GET", "/v1/maybe-wait", {.authenticate = false}, [this, &s](http::Request req, http::Responder r) {
+      if (!req.Query("wait")) return r.Send(http::Response::Json(200, R"({"waited":false})"));
+      s.Offload([this, r] {
+        std::unique_lock<std::mutex> lock(mu_);
+        ++running_;
+        cv_.notify_all();
+        bool all = cv_.wait_for(lock, 5s, [this] { return running_ >= kConcurrent; });
+        r.Send(http::Response::Json(all ? 200 : 504, R"({"waited":true})"));
+      });
+    });
   }
   static constexpr int kConcurrent = 4;
   std::mutex mu_;  // guards running_
@@ -140,6 +151,28 @@ TEST_F(UpgradeTest, BlockingHandlersRunOnWorkersNotOnTheIoThread) {
     auto r = c.Receive();
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(r->status, 200);
+  }
+}
+
+TEST_F(UpgradeTest, OffloadedWaitsDoNotHoldTheIoThread) {
+  auto o = TestOptions();
+  o.threads = 1;
+  o.worker_threads = kConcurrent;
+  StartServer(o);
+  std::vector<HttpClient> clients;
+  for (int i = 0; i < kConcurrent; ++i) {
+    clients.push_back(Client(10s));
+    ASSERT_TRUE(clients.back().Send("GET", "/v1/maybe-wait?wait").ok());
+  }
+  HttpClient probe = Client();
+  auto quick = probe.Get("/v1/maybe-wait");
+  ASSERT_TRUE(quick.ok());
+  EXPECT_EQ(quick->body, R"({"waited":false})");
+  for (auto& c : clients) {
+    auto r = c.Receive();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, R"({"waited":true})");
   }
 }
 
