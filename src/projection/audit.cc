@@ -50,7 +50,7 @@ class AuditProjection final : public Projection {
       std::string key = "D" + std::string(demand_id);
       if (e.type == "demand.raised") {
         site = DataSite(e).value_or("");
-        ctx->Put(key, site);
+        ctx->PutReadable(key, site);
       } else {
         auto stored = ctx->Get(key);
         if (!stored.ok()) return stored.status();

@@ -98,13 +98,15 @@ class BoardProjection final : public Projection {
 
   Status Apply(const Envelope& e, ApplyContext* ctx) override {
     if (DemandIdOfStream(e.stream).empty()) return Status::OK();
-    DemandFold before;
-    auto after = ctx->Fold(e, &before);
+    std::optional<std::string> was;
+    auto after = ctx->Fold(e, [&](const DemandFold& before) {
+      if (before.state.publicized) was = EncodeItem(ItemOf(before));
+    });
     if (!after.ok()) return after.status();
     const DemandFold& f = **after;
     if (!f.state.publicized) return Status::OK();
     std::string item = EncodeItem(ItemOf(f));
-    if (before.state.publicized && EncodeItem(ItemOf(before)) == item) return Status::OK();
+    if (was == item) return Status::OK();
     ctx->Put(KeyBE(BoardPrefix(f.state.site_id), ~f.raised_position), item);
     ctx->Changed(ProjectionChange::Kind::kBoard, f.state.site_id);
     return Status::OK();

@@ -101,7 +101,8 @@ Result<DemandFold> LoadDemandFold(const EventStore& store, const std::string& st
   return f;
 }
 
-Result<const DemandFold*> DemandFoldCache::Apply(const Envelope& e, DemandFold* before) {
+Result<const DemandFold*> DemandFoldCache::Apply(const Envelope& e,
+                                                 const std::function<void(const DemandFold&)>& before) {
   auto it = index_.find(e.stream);
   if (it != index_.end() && it->second->second.state.version + 1 != e.version) {
     lru_.erase(it->second);
@@ -124,7 +125,7 @@ Result<const DemandFold*> DemandFoldCache::Apply(const Envelope& e, DemandFold* 
     lru_.splice(lru_.begin(), lru_, it->second);
   }
   DemandFold& f = lru_.front().second;
-  *before = f;
+  before(f);
   Status st = ApplyDemandEvent(&f, e);
   if (!st.ok()) {
     index_.erase(it);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <optional>
 #include <string>
@@ -43,9 +44,9 @@ class DemandFoldCache {
  public:
   DemandFoldCache(const EventStore* store, size_t capacity) : store_(store), capacity_(capacity) {}
 
-  // Folds `e` into the demand's fold: `before` receives the fold before the
-  // event; returns the fold after it (valid until the next call).
-  Result<const DemandFold*> Apply(const Envelope& e, DemandFold* before);
+  // Folds `e` into the demand's fold: `before` sees the fold before the
+  // event (not copied); returns the fold after it (valid until the next call).
+  Result<const DemandFold*> Apply(const Envelope& e, const std::function<void(const DemandFold&)>& before);
   void Clear();
 
  private:

@@ -93,16 +93,17 @@ class DemandListProjection final : public Projection {
 
   Status Apply(const Envelope& e, ApplyContext* ctx) override {
     if (DemandIdOfStream(e.stream).empty()) return Status::OK();
-    DemandFold before;
-    auto after = ctx->Fold(e, &before);
+    std::optional<DemandListItem> was;
+    auto after = ctx->Fold(e, [&](const DemandFold& before) {
+      if (before.state.version > 0) was = RowOf(before);
+    });
     if (!after.ok()) return after.status();
     ctx->Changed(ProjectionChange::Kind::kDemand, (*after)->state.id);
     DemandListItem now = RowOf(**after);
     std::set<std::string> old_buckets;
-    if (before.state.version > 0) {
-      DemandListItem was = RowOf(before);
-      if (was == now) return Status::OK();
-      old_buckets = BucketsOf(was);
+    if (was) {
+      if (*was == now) return Status::OK();
+      old_buckets = BucketsOf(*was);
     }
     std::set<std::string> new_buckets = BucketsOf(now);
     std::string row = EncodeRow(now);

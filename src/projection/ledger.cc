@@ -86,8 +86,15 @@ class LedgerProjection final : public Projection {
 
   Status Apply(const Envelope& e, ApplyContext* ctx) override {
     if (DemandIdOfStream(e.stream).empty()) return Status::OK();
-    DemandFold before;
-    auto after_or = ctx->Fold(e, &before);
+    DemandState before;  // only the fields Count and the resolve check read
+    auto after_or = ctx->Fold(e, [&](const DemandFold& f) {
+      before.version = f.state.version;
+      before.status = f.state.status;
+      before.resolved_at = f.state.resolved_at;
+      before.response_due_at = f.state.response_due_at;
+      before.resolve_due_at = f.state.resolve_due_at;
+      before.overdue_marked_for = f.state.overdue_marked_for;
+    });
     if (!after_or.ok()) return after_or.status();
     const DemandFold& after = **after_or;
     const DemandState& s = after.state;
@@ -97,7 +104,7 @@ class LedgerProjection final : public Projection {
     SiteLedger l;
     if (*stored && !DecodeCounts(**stored, &l)) return Status::Corruption("ledger: malformed counts");
     std::string old = *stored ? **stored : EncodeCounts(l);
-    Count(&l, before.state, -1);
+    Count(&l, before, -1);
     Count(&l, s, +1);
     if (e.type == "demand.raised") ++l.total;
     if (e.type == "demand.accepted" && s.accepted_at) {
@@ -105,7 +112,7 @@ class LedgerProjection final : public Projection {
       l.accept_seconds_total += (*s.accepted_at - s.raised_at) / kMicrosPerSecond;
     }
     if (e.type == "demand.resolved") {
-      if (!before.state.resolved_at) {
+      if (!before.resolved_at) {
         ++l.resolve_count;
         l.resolve_seconds_total += (e.recorded_at - s.raised_at) / kMicrosPerSecond;
       }
@@ -117,7 +124,7 @@ class LedgerProjection final : public Projection {
     }
     std::string now = EncodeCounts(l);
     if (now != old || !*stored) {
-      ctx->Put(current_key, now);
+      ctx->PutReadable(current_key, now);
       ctx->Put(KeyBE(SiteKey('G', s.site_id), e.position), now);
       ctx->Changed(ProjectionChange::Kind::kLedger, s.site_id);
     }

@@ -35,10 +35,14 @@ class ApplyContext {
       : db_(db), prefix_(std::move(prefix)), folds_(folds), options_(options) {}
 
   void Put(std::string_view key, std::string_view value);
+  // A Put whose value Get must see within the batch (the others skip the overlay).
+  void PutReadable(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
   Result<std::optional<std::string>> Get(std::string_view key);
-  // The demand's fold before (`before`) and after `e`.
-  Result<const DemandFold*> Fold(const Envelope& e, DemandFold* before) { return folds_->Apply(e, before); }
+  // The demand's fold after `e`; `before` sees it before `e`.
+  Result<const DemandFold*> Fold(const Envelope& e, const std::function<void(const DemandFold&)>& before) {
+    return folds_->Apply(e, before);
+  }
   void Changed(ProjectionChange::Kind kind, std::string id);
   const ProjectionOptions& options() const { return *options_; }
 

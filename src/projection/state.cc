@@ -19,6 +19,10 @@ void ApplyContext::Put(std::string_view key, std::string_view value) {
   std::string k = prefix_;
   k.append(key);
   batch_.Put(k, rocksdb::Slice(value.data(), value.size()));
+}
+
+void ApplyContext::PutReadable(std::string_view key, std::string_view value) {
+  Put(key, value);
   overlay_[std::string(key)] = std::string(value);
 }
 
