@@ -8,12 +8,17 @@ emitted event matches the envelope and its type's data schema, so code and
 schemas cannot drift apart.
 
 Usage:
-  validate_schemas.py SCHEMAS_DIR [--samples FILE] [--run-domain-test BINARY]
+  validate_schemas.py SCHEMAS_DIR [--samples FILE] [--responses FILE]
+                      [--run-domain-test BINARY] [--run-sample-writer BINARY]
 
 --run-domain-test runs BINARY with REDLEDGER_EVENT_SAMPLES=FILE first (the
 file is removed before), and then requires FILE to hold at least one event.
 Without --samples, REDLEDGER_EVENT_SAMPLES from the environment is used when
-set. Exits non-zero, naming each problem, on any failure.
+set. --run-sample-writer runs BINARY SAMPLES RESPONSES (tests/schemas/
+schema_samples.cc), which appends events to SAMPLES and writes response
+bodies, one {"schema": "responses/<name>.schema.json", "body": …} per line,
+to RESPONSES; each body is validated against its schema. Exits non-zero,
+naming each problem, on any failure.
 
 Runs offline with Debian's python3-jsonschema (4.10, RefResolver) and with
 newer releases (the `referencing` registry).
@@ -256,7 +261,33 @@ class Checker:
         print("validated %d event samples: %s" % (len(lines), ", ".join("%s×%d" % kv for kv in sorted(seen.items()))))
         missing = sorted(known - set(seen))
         if missing:
-            print("event types not emitted by the domain tests: %s" % ", ".join(missing))
+            print("event types not in the samples: %s" % ", ".join(missing))
+
+    def check_responses(self, path):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                lines = [l for l in fh.read().split("\n") if l.strip()]
+        except OSError as e:
+            self.fail(path, "cannot read response samples: %s" % e)
+            return
+        if not lines:
+            self.fail(path, "no response samples")
+        seen = set()
+        for n, line in enumerate(lines, 1):
+            where = "%s:%d" % (os.path.basename(path), n)
+            try:
+                sample = json.loads(line)
+                sid = BASE + sample["schema"]
+                body = sample["body"]
+            except (ValueError, KeyError, TypeError) as e:
+                self.fail(where, "not a {\"schema\", \"body\"} line: %s" % e)
+                continue
+            if sid not in self.schemas:
+                self.fail(where, "no schema %s" % sample["schema"])
+                continue
+            seen.add(sample["schema"])
+            self.errors("%s (%s)" % (where, sample["schema"]), self.schemas[sid], sid, body)
+        print("validated %d response samples against %d schemas" % (len(lines), len(seen)))
 
 
 def refs_in(node):
@@ -293,28 +324,40 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("schemas")
     ap.add_argument("--samples", default=os.environ.get("REDLEDGER_EVENT_SAMPLES"))
+    ap.add_argument("--responses")
     ap.add_argument("--run-domain-test")
+    ap.add_argument("--run-sample-writer")
     args = ap.parse_args()
 
     c = Checker(args.schemas)
-    if args.run_domain_test:
-        if not args.samples:
-            sys.exit("--run-domain-test needs --samples FILE")
-        if os.path.exists(args.samples):
-            os.remove(args.samples)
-        env = dict(os.environ, REDLEDGER_EVENT_SAMPLES=os.path.abspath(args.samples))
+
+    def run(argv, env=None):
         try:
-            rc = subprocess.run([args.run_domain_test, "--gtest_brief=1"], env=env).returncode
+            rc = subprocess.run(argv, env=env).returncode
         except OSError as e:
             rc = "no run: %s" % e
         if rc != 0:
-            c.fail(args.run_domain_test, "exited with %s" % rc)
+            c.fail(argv[0], "exited with %s" % rc)
+
+    if args.run_domain_test or args.run_sample_writer:
+        if not args.samples:
+            sys.exit("--run-domain-test and --run-sample-writer need --samples FILE")
+        if os.path.exists(args.samples):
+            os.remove(args.samples)
+    if args.run_domain_test:
+        run([args.run_domain_test, "--gtest_brief=1"], dict(os.environ, REDLEDGER_EVENT_SAMPLES=os.path.abspath(args.samples)))
+    if args.run_sample_writer:
+        if not args.responses:
+            sys.exit("--run-sample-writer needs --responses FILE")
+        run([args.run_sample_writer, args.samples, args.responses])
     c.load_all()
     c.check_schemas()
     c.check_envelope_mapping()
     c.check_openapi()
     if args.samples:
         c.check_samples(args.samples)
+    if args.responses:
+        c.check_responses(args.responses)
     print("checked %d schemas in %s" % (len(c.schemas), c.root))
     if c.problems:
         for p in c.problems:
