@@ -31,7 +31,7 @@ constexpr size_t kFirstReadChunk = 16 * 1024;
 constexpr std::chrono::seconds kLingerTime{1};
 constexpr size_t kMaxLingerBytes = 1 << 20;
 
-// The Responder of one request: its answer is posted to the session's strand;
+// The Responder of one request: its answer goes to the session's strand;
 // the work guard keeps the I/O threads running until it has been given.
 struct SessionResponder final : Responder::State {
   SessionResponder(std::shared_ptr<HttpSession> session, uint64_t seq, std::string id,
@@ -44,8 +44,10 @@ struct SessionResponder final : Responder::State {
       Deliver(ErrorResponse(Status::Internal("handler dropped its Responder without answering"), request_id));
     }
   }
+  // dispatch: an answer given on the strand itself (a synchronous handler)
+  // is taken at once; one from another thread is queued onto the strand.
   void Deliver(Response r) override {
-    net::post(guard.get_executor(), [s = session, seq = seq, r = std::move(r)]() mutable {
+    net::dispatch(guard.get_executor(), [s = session, seq = seq, r = std::move(r)]() mutable {
       s->OnAnswer(seq, std::move(r));
     });
   }
