@@ -104,9 +104,14 @@ struct AppendTargets {
   std::atomic<uint64_t> streams{0};
 };
 
-AppendTargets& TargetsFor(bool sync) {
+AppendTargets* AllTargets() {
   static AppendTargets targets[2];
-  AppendTargets& t = targets[sync ? 1 : 0];
+  return targets;
+}
+
+// Opens on first use.
+AppendTargets& TargetsFor(bool sync) {
+  AppendTargets& t = AllTargets()[sync ? 1 : 0];
   if (t.store == nullptr) {
     StoreOptions options;
     options.sync = sync;
@@ -196,8 +201,13 @@ struct ScanData {
 
 // Fills a store and a raw RocksDB holding the same encoded envelopes, then
 // reopens both so that each reads from table files, not from a memtable.
-ScanData& Scanned() {
+ScanData& ScanDataSlot() {
   static ScanData data;
+  return data;
+}
+
+ScanData& Scanned() {
+  ScanData& data = ScanDataSlot();
   if (data.store != nullptr) return data;
   const uint64_t events = Smoke() ? 2'000 : 300'000;
   const std::string store_dir = MakeDir("scan-store"), raw_dir = MakeDir("scan-raw");
@@ -277,12 +287,16 @@ void BM_Scan(benchmark::State& state) {
 }
 
 void CloseAndRemoveAll() {
-  for (bool sync : {true, false}) {
-    TargetsFor(sync).store.reset();
-    delete TargetsFor(sync).raw;
+  // Before exit: static destructors would close the databases after
+  // RocksDB's own statics are gone.
+  for (int i = 0; i < 2; ++i) {
+    AllTargets()[i].store.reset();
+    delete AllTargets()[i].raw;
+    AllTargets()[i].raw = nullptr;
   }
-  Scanned().store.reset();
-  delete Scanned().raw;
+  ScanDataSlot().store.reset();
+  delete ScanDataSlot().raw;
+  ScanDataSlot().raw = nullptr;
   for (const std::string& dir : Dirs()) {
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
