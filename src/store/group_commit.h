@@ -27,8 +27,8 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -55,7 +55,7 @@ class GroupCommitter {
  public:
   // REQUIRES: `sink` outlives this object.
   GroupCommitter(const StoreOptions& options, BatchSink* sink, LogTip tip);
-  // Completes every queued append, then stops the writer thread.
+  // Completes every queued append, then stops its threads.
   ~GroupCommitter();
 
   GroupCommitter(const GroupCommitter&) = delete;
