@@ -110,7 +110,9 @@ Result<const DemandFold*> DemandFoldCache::Apply(const Envelope& e,
     it = index_.end();
   }
   if (it == index_.end()) {
-    auto loaded = LoadDemandFold(*store_, e.stream, e.version - 1, e.position - 1);
+    // A stream's first event starts from the empty fold: nothing to read.
+    auto loaded = e.version == 1 ? Result<DemandFold>(DemandFold{})
+                                 : LoadDemandFold(*store_, e.stream, e.version - 1, e.position - 1);
     if (!loaded.ok()) return loaded.status();
     if (loaded->state.version + 1 != e.version) {
       return Status::Corruption(e.stream + ": stream does not reach version " + std::to_string(e.version - 1));

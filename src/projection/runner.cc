@@ -42,6 +42,7 @@ struct Copy {
   std::atomic<bool> retired{false};
   Copy(rocksdb::DB* d, uint64_t i) : db(d), id(i), prefix(CopyPrefix(i)) {}
   ~Copy() {
+    // On failure the keys stay behind as an orphan copy, which the next Open deletes.
     if (retired) db->DeleteRange(rocksdb::WriteOptions(), db->DefaultColumnFamily(), prefix, PrefixEnd(prefix)).ok();
   }
 };
@@ -66,6 +67,7 @@ class ProjectionRunner::Impl final : public StateSource {
     std::atomic<bool> stop{false};
     DemandFoldCache folds;
     std::thread thread;
+    std::once_flag joined;
     std::mutex status_mu;
     Status status;  // guarded by status_mu: the last batch's error, OK after a success
 
@@ -73,10 +75,13 @@ class ProjectionRunner::Impl final : public StateSource {
         : impl(i), slot(s), copy(std::move(c)), applied(from), live(is_live),
           folds(i->store_, i->options_.demand_cache_entries) {}
     void Start() { thread = std::thread([this] { Run(); }); }
+    // Safe to call from several threads at once (shutdown racing a swap).
     void Stop() {
       stop = true;
       impl->WakeAll();
-      if (thread.joinable()) thread.join();
+      std::call_once(joined, [this] {
+        if (thread.joinable()) thread.join();
+      });
     }
     void Run();
     Status ApplyBatch(ApplyContext* ctx, uint64_t until);
