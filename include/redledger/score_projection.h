@@ -26,10 +26,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "redledger/clock.h"
 #include "redledger/domain.h"
@@ -73,6 +75,15 @@ class ScoreProjection {
   Status CatchUp();
   // The last position folded.
   uint64_t Applied() const;
+
+  // Hears, after each CatchUp (or query) that folded events, the ids of the
+  // sites whose scores they may have changed ("*": every site, after a
+  // policy.set) and the position reached — for the WebSocket `score`
+  // messages. Runs on the thread that caught up, outside the fold's lock;
+  // must not block.
+  using ChangeFn = std::function<void(const std::vector<std::string>& site_ids, uint64_t position)>;
+  uint64_t Subscribe(ChangeFn fn);
+  void Unsubscribe(uint64_t id);
 
   // GET /v1/scores?period=&as_of=: ScoresJson.
   Result<std::string> Scores(CivilMonth period, std::optional<uint64_t> as_of);

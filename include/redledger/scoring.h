@@ -149,6 +149,9 @@ class ScoreBook {
   NoticeInfo Notice(CivilMonth period, uint64_t as_of) const;
   // The policies in force as of `as_of`.
   PolicyBook PoliciesAt(uint64_t as_of) const;
+  // The site whose scores the folded event `e` may change: its id, "*" for
+  // every site (a policy.set), or empty (none: other types, notices).
+  std::string SiteAffectedBy(const Envelope& e) const;
 
   // The whole fold as bytes (grammar in src/scoring/score_book_codec.cc),
   // so a restart resumes from its position instead of replaying the log.

@@ -188,6 +188,18 @@ Status ScoreBook::Impl::ApplyNotice(const Envelope& e) {
   return Status::OK();
 }
 
+std::string ScoreBook::SiteAffectedBy(const Envelope& e) const {
+  const Impl& s = *impl_;
+  if (e.type == "policy.set") return "*";
+  if (e.type == "site.registered" || e.type == "site.updated" || e.type == "site.activity_recorded") {
+    std::string_view stream = e.stream;
+    return stream.starts_with("site-") ? std::string(stream.substr(5)) : std::string();
+  }
+  if (!e.type.starts_with("demand.")) return {};
+  auto it = s.demand_index.find(DemandIdOfStream(e.stream));
+  return it == s.demand_index.end() ? std::string() : s.sites[s.demands[it->second].site].id;
+}
+
 PolicyBook ScoreBook::PoliciesAt(uint64_t as_of) const {
   const auto& events = impl_->policy_events;
   if (events.empty() || events.back().position <= as_of) return impl_->policies;

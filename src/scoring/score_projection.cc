@@ -1,10 +1,12 @@
 #include "redledger/score_projection.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 
 namespace redledger {
@@ -18,8 +20,23 @@ class ScoreProjection::Impl {
     if (!options_.checkpoint_path.empty() && book_.position() > checkpointed_) WriteCheckpoint().IgnoreError();
   }
 
+  // Folds to the head, then tells the subscribers which sites changed.
   Status CatchUp() {
+    std::vector<std::string> changed;
+    uint64_t reached = 0;
+    Status s = Fold(&changed, &reached);
+    if (!changed.empty()) {
+      std::lock_guard lock(subscribers_mu_);
+      for (const auto& [id, fn] : subscribers_) fn(changed, reached);
+    }
+    return s;
+  }
+
+  // Folds to the store's head, collecting the sites affected (only when
+  // someone listens) and the position reached.
+  Status Fold(std::vector<std::string>* changed, uint64_t* reached) {
     std::unique_lock lock(book_mu_);
+    std::set<std::string> sites;
     if (!resumed_) {
       resumed_ = true;
       Resume();
@@ -30,8 +47,15 @@ class ScoreProjection::Impl {
       Status s = store_->Scan(book_.position(), std::min(head, book_.position() + options_.scan_batch),
                               [&](const Envelope& e) {
                                 applied = book_.Apply(e);
+                                if (applied.ok() && !subscribers_empty_) {
+                                  std::string site = book_.SiteAffectedBy(e);
+                                  if (!site.empty()) sites.insert(std::move(site));
+                                }
                                 return applied.ok();
                               });
+      // What was folded before an error still counts as changed.
+      changed->assign(sites.begin(), sites.end());
+      *reached = book_.position();
       REDLEDGER_RETURN_IF_ERROR(s);
       REDLEDGER_RETURN_IF_ERROR(applied);
     }
@@ -124,6 +148,10 @@ class ScoreProjection::Impl {
   std::mutex publish_mu_;  // one publication decided at a time in this process
   std::mutex cache_mu_;    // guards cache_
   std::map<std::string, std::string> cache_;
+  std::mutex subscribers_mu_;  // guards subscribers_, next_subscriber_
+  std::map<uint64_t, ChangeFn> subscribers_;
+  uint64_t next_subscriber_ = 1;
+  std::atomic<bool> subscribers_empty_{true};  // skips the per-event lookup when nobody listens
 };
 
 namespace {
@@ -137,6 +165,20 @@ ScoreProjection::ScoreProjection(const EventStore* store, ScoreProjectionOptions
 ScoreProjection::~ScoreProjection() = default;
 
 Status ScoreProjection::CatchUp() { return impl_->CatchUp(); }
+
+uint64_t ScoreProjection::Subscribe(ChangeFn fn) {
+  std::lock_guard lock(impl_->subscribers_mu_);
+  uint64_t id = impl_->next_subscriber_++;
+  impl_->subscribers_.emplace(id, std::move(fn));
+  impl_->subscribers_empty_ = false;
+  return id;
+}
+
+void ScoreProjection::Unsubscribe(uint64_t id) {
+  std::lock_guard lock(impl_->subscribers_mu_);
+  impl_->subscribers_.erase(id);
+  impl_->subscribers_empty_ = impl_->subscribers_.empty();
+}
 uint64_t ScoreProjection::Applied() const { return impl_->Applied(); }
 
 Result<std::string> ScoreProjection::Scores(CivilMonth period, std::optional<uint64_t> as_of) {

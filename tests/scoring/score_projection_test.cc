@@ -140,6 +140,39 @@ TEST_F(ScoreProjectionTest, QueriesSeeEveryAcknowledgedEventAndRejectAFutureAsOf
   EXPECT_EQ(csv->rfind("period,status,", 0), 0u);
 }
 
+TEST_F(ScoreProjectionTest, SubscribersHearWhichSitesScoresMayHaveChanged) {
+  Site("a", T("2022-08-01T00:00:00Z"));
+  Site("b", T("2022-08-01T00:00:00Z"));
+  ScoreProjection p(store_.get());
+  ASSERT_TRUE(p.CatchUp().ok());
+  std::vector<std::pair<std::vector<std::string>, uint64_t>> heard;
+  uint64_t id = p.Subscribe([&](const std::vector<std::string>& sites, uint64_t pos) { heard.emplace_back(sites, pos); });
+  Raise("a1", "a", T("2022-08-02T00:00:00Z"));
+  Accept("a1", T("2022-08-02T01:00:00Z"));
+  Append("notices", "notice.published", R"({"cutoff_position":1,"period":"2022-07"})", T("2022-08-02T02:00:00Z"));
+  ASSERT_TRUE(p.Scores(kAug, std::nullopt).ok());  // a query catches up too
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0].first, (std::vector<std::string>{"a"}));
+  EXPECT_EQ(heard[0].second, store_->Head());
+  ASSERT_TRUE(p.CatchUp().ok());  // nothing new: nothing heard
+  EXPECT_EQ(heard.size(), 1u);
+  Site("b", T("2022-08-03T00:00:00Z"));
+  Append("policy", "policy.set",
+         "{\"basically_satisfied_factor\":800,\"categories\":[\"other\"],\"effective_from\":\"2022-10\","
+         "\"evaluation_window_days\":7,\"resolve_hours\":{\"emergency\":24,\"routine\":360,\"urgent\":72},"
+         "\"response_hours\":{\"emergency\":2,\"routine\":72,\"urgent\":24},\"timezone\":\"+08:00\","
+         "\"weights\":{\"on_time\":0,\"publicity\":0,\"reopen\":0,\"resolution\":0,\"response\":100,\"return\":0,"
+         "\"satisfaction\":0}}",
+         T("2022-08-03T00:00:00Z"));
+  ASSERT_TRUE(p.CatchUp().ok());
+  ASSERT_EQ(heard.size(), 2u);
+  EXPECT_EQ(heard[1].first, (std::vector<std::string>{"*", "b"}));
+  p.Unsubscribe(id);
+  Raise("a2", "a", T("2022-08-04T00:00:00Z"));
+  ASSERT_TRUE(p.CatchUp().ok());
+  EXPECT_EQ(heard.size(), 2u);
+}
+
 TEST_F(ScoreProjectionTest, PoliciesListTheDefaultThenEachSet) {
   Append("policy", "policy.set",
          "{\"basically_satisfied_factor\":800,\"categories\":[\"other\"],\"effective_from\":\"2022-10\","
