@@ -80,7 +80,7 @@ class ScoreProjection {
   // sites whose scores they may have changed ("*": every site, after a
   // policy.set) and the position reached — for the WebSocket `score`
   // messages. Runs on the thread that caught up, outside the fold's lock;
-  // must not block.
+  // must not block, nor (un)subscribe from inside the callback.
   using ChangeFn = std::function<void(const std::vector<std::string>& site_ids, uint64_t position)>;
   uint64_t Subscribe(ChangeFn fn);
   void Unsubscribe(uint64_t id);
