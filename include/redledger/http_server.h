@@ -173,6 +173,13 @@ struct RouteOptions {
 struct UpgradeContext;
 using UpgradeHandler = std::function<void(UpgradeContext&& upgrade)>;
 
+// A registered route, for checking the served API against schemas/openapi.json.
+struct RouteInfo {
+  std::string method;
+  std::string pattern;  // as registered: "/v1/demands/{id}/{command}"
+  bool authenticate = true;
+};
+
 // Counters for /metrics.
 struct ServerStats {
   uint64_t connections_open = 0;
@@ -226,6 +233,8 @@ class Server {
   void Offload(std::function<void()> fn);
 
   ServerStats stats() const;
+  // Every route, in registration order (/healthz first); upgrades as GET.
+  std::vector<RouteInfo> routes() const;
 
   struct Core;  // shared with the listener and sessions (src/http/server_core.h)
 

@@ -12,6 +12,7 @@ bool IsParam(std::string_view segment) {
 std::vector<std::string> SplitPattern(std::string_view pattern) {
   assert(!pattern.empty() && pattern.front() == '/');
   std::vector<std::string> out;
+  if (pattern == "/") return out;  // the root has no segments, as Boost.URL sees it
   size_t start = 1;
   while (true) {
     size_t slash = pattern.find('/', start);

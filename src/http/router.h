@@ -32,6 +32,7 @@ class Router {
   void Add(std::string method, std::string_view pattern, RouteOptions options, Handler handler);
   // `segments` are the decoded path segments ("/a/b" → {"a", "b"}).
   Match Find(std::string_view method, const std::vector<std::string>& segments) const;
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;

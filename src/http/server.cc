@@ -146,6 +146,18 @@ void Server::Wait() {
 
 void Server::Offload(std::function<void()> fn) { net::post(*core_->workers, std::move(fn)); }
 
+std::vector<RouteInfo> Server::routes() const {
+  std::vector<RouteInfo> out;
+  for (const Router::Route& r : core_->router.routes()) {
+    std::string pattern;
+    for (const std::string& seg : r.segments) pattern += "/" + seg;
+    if (pattern.empty()) pattern = "/";
+    out.push_back(RouteInfo{r.method, pattern, r.options.authenticate});
+  }
+  for (const auto& [path, handler] : core_->upgrades) out.push_back(RouteInfo{"GET", path, false});
+  return out;
+}
+
 ServerStats Server::stats() const {
   ServerStats s;
   s.connections_open = core_->connections_open.load();

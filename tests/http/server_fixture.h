@@ -124,6 +124,7 @@ class HttpServerTest : public ::testing::Test {
     s.Route("GET", "/v1/things/special", {.authenticate = false},
             [](http::Request, http::Responder r) { r.Send(http::Response::Json(200, R"({"special":true})")); });
     s.Route("GET", "/public/open", {.authenticate = false}, echo);
+    s.Route("GET", "/", {.authenticate = false}, echo);
     // Answers from another thread after ?delay_ms, with ?tag as the body.
     s.Route("GET", "/v1/async", {.authenticate = false}, [this](http::Request req, http::Responder res) {
       int delay = std::stoi(std::string(req.Query("delay_ms").value_or("0")));

@@ -155,5 +155,31 @@ TEST_F(ServerTest, StopLetsInFlightRequestsFinishAndRefusesNewConnections) {
   EXPECT_FALSE(late.connected() && late.Get("/healthz").ok());
 }
 
+TEST_F(ServerTest, RootAndTrailingSlashes) {
+  HttpClient c = Client();
+  auto root = c.Get("/");
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(root->status, 200);
+  EXPECT_EQ(Body(*root)["path"], "/");
+  EXPECT_EQ(c.Get("/public/open/")->status, 404);  // a trailing slash is another path
+  EXPECT_EQ(c.Get("//public/open")->status, 404);
+}
+
+TEST_F(ServerTest, RoutesListsWhatIsServed) {
+  std::vector<http::RouteInfo> routes = server_->routes();
+  ASSERT_FALSE(routes.empty());
+  EXPECT_EQ(routes[0].method, "GET");
+  EXPECT_EQ(routes[0].pattern, "/healthz");
+  EXPECT_FALSE(routes[0].authenticate);
+  auto has = [&](std::string_view method, std::string_view pattern, bool auth) {
+    return std::any_of(routes.begin(), routes.end(), [&](const http::RouteInfo& r) {
+      return r.method == method && r.pattern == pattern && r.authenticate == auth;
+    });
+  };
+  EXPECT_TRUE(has("POST", "/v1/echo/{id}/{command}", true));
+  EXPECT_TRUE(has("GET", "/public/open", false));
+  EXPECT_TRUE(has("GET", "/", false));
+}
+
 }  // namespace
 }  // namespace redledger::testing
