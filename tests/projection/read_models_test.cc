@@ -113,6 +113,60 @@ TEST_F(ReadModelsTest, BoardNeverShowsPersonalOrInternalData) {
   EXPECT_TRUE(public_note);
 }
 
+// Lists and ledgers against a brute force over the demand views (which fold
+// each stream with the domain's EvolveDemand), at several positions.
+TEST_F(ReadModelsTest, ListsAndLedgersAgreeWithDemandViews) {
+  auto runner = OpenRunner("live", SmallOptions());
+  Driver d(store_.get(), vault_.get(), &clock_, 15);
+  ASSERT_TRUE(d.Setup().ok());
+  Steps(d, 700);
+  CatchUp(*runner);
+  const ReadModels& v = runner->views();
+  for (uint64_t at : {store_->Head() / 3, store_->Head() / 2, store_->Head()}) {
+    std::vector<DemandState> states;  // newest first
+    for (auto it = d.demand_ids().rbegin(); it != d.demand_ids().rend(); ++it) {
+      auto view = v.Demand(*it, at);
+      if (view.ok()) states.push_back(view->state);
+    }
+    for (const std::string& site : d.site_ids()) {
+      for (const char* status : {"open", "raised", "assigned", "closed"}) {
+        for (std::optional<bool> overdue : {std::optional<bool>(), std::optional<bool>(true)}) {
+          DemandQuery q;
+          q.site_id = site;
+          q.status = status;
+          q.overdue = overdue;
+          q.as_of = at;
+          q.limit = 1000;
+          auto page = v.Demands(q);
+          ASSERT_TRUE(page.ok());
+          std::vector<std::string> got, want;
+          for (const auto& i : page->items) got.push_back(i.demand_id);
+          for (const DemandState& s : states) {
+            std::string name = DemandStatusName(s.status);
+            bool st = std::string(status) == "open" ? IsOpen(s.status) : name == status;
+            if (s.site_id == site && st && (!overdue || s.Overdue() == *overdue)) want.push_back(s.id);
+          }
+          EXPECT_EQ(got, want) << site << " " << status << " at " << at;
+        }
+      }
+      auto ledger = v.Ledger(site, at);
+      ASSERT_TRUE(ledger.ok());
+      int64_t open = 0, overdue = 0, total = 0, closed = 0;
+      for (const DemandState& s : states) {
+        if (s.site_id != site) continue;
+        ++total;
+        open += IsOpen(s.status);
+        overdue += s.Overdue();
+        closed += s.status == DemandStatus::kClosed;
+      }
+      EXPECT_EQ(ledger->total, total);
+      EXPECT_EQ(ledger->open, open);
+      EXPECT_EQ(ledger->overdue, overdue);
+      EXPECT_EQ(ledger->counts.closed, closed);
+    }
+  }
+}
+
 TEST_F(ReadModelsTest, PositionAtIsTheLastPositionRecordedAtOrBefore) {
   auto runner = OpenRunner("live");
   Driver d(store_.get(), vault_.get(), &clock_, 14);
