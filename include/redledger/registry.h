@@ -97,8 +97,8 @@ using RegistryCommand =
 // `command` is one of "register_site", "update_site", "register_compound",
 // "register_grid", "register_unit", "pair_unit", "record_activity";
 // `target_id` is the id in the URL (site or unit; ignored for the two
-// register_site/register_unit). InvalidJson when `json` does not parse or is
-// not an object.
+// register_site/register_unit). NotFound for an unknown command; InvalidJson
+// when `json` does not parse or is not an object.
 Result<RegistryCommand> ParseRegistryCommand(std::string_view command, std::string_view target_id,
                                              std::string_view json);
 

@@ -121,9 +121,10 @@ Outcome Expected(const World& w, const DemandState& s, const CommandCase& c, con
       {"mark_duplicate", {community, open, {"demand.closed", "demand.reporter_linked"}, S::kClosed}},
   };
   const Row& row = table.at(c.label);
-  if (c.name != "raise" && s.version == 0) return {Status::Code::kNotFound};
-  if (!row.who()) return {Status::Code::kForbidden};
-  if (!row.from.count(s.status)) return {Status::Code::kInvalidTransition};
+  auto refused = [](Status::Code code) { return Outcome{code, {}, DemandStatus::kNone}; };
+  if (c.name != "raise" && s.version == 0) return refused(Status::Code::kNotFound);
+  if (!row.who()) return refused(Status::Code::kForbidden);
+  if (!row.from.count(s.status)) return refused(Status::Code::kInvalidTransition);
   return {Status::Code::kOk, row.types, row.to.value_or(s.status)};
 }
 
