@@ -90,7 +90,7 @@ NewEvent Event(std::string type, std::string data, std::string personal = {}) {
 // src/domain/events.cc.
 std::vector<NewEvent> Lifecycle(uint64_t i, Micros t) {
   const std::string id = "d" + std::to_string(i), site = "s" + std::to_string(i % 100);
-  const uint64_t r = (i * 2654435761u) % 100;
+  const uint64_t r = ((i * 2654435761u) >> 8) % 100;  // a spread-out percentile, independent of the site
   const std::string due = Q(FormatRfc3339(t + 15 * kMicrosPerDay));
   const std::string unit = Q("u" + std::to_string(i % 7));
   std::vector<NewEvent> ev;
