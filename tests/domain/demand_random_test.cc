@@ -75,7 +75,9 @@ TEST(DemandRandom, InvariantsHoldOverRandomSequences) {
           s = *EvolveDemand(std::move(s), e);
           log.push_back(e);
         }
-        if (auto d = s.DueInForce(); d && now > *d) ASSERT_TRUE(s.Overdue());
+        if (auto d = s.DueInForce(); d && now > *d) {
+          ASSERT_TRUE(s.Overdue());
+        }
       }
       auto menu = Menu(w, survivor.id, now);
       const Cmd& c = step == 0 && rng() % 5 ? menu[0] : menu[rng() % menu.size()];
@@ -120,9 +122,9 @@ TEST(DemandRandom, InvariantsHoldOverRandomSequences) {
       ASSERT_TRUE(fold.ok());
       ASSERT_EQ(*fold, s) << "state equals the fold of its events";
       ASSERT_EQ(s.version, log.size());
-      if (IsOpen(s.status)) ASSERT_TRUE(s.DueInForce().has_value());
-      if (s.status == DemandStatus::kClosed) ASSERT_TRUE(s.close_reason.has_value());
-      if (s.status == DemandStatus::kAssigned) ASSERT_TRUE(s.assigned_unit.has_value());
+      ASSERT_TRUE(!IsOpen(s.status) || s.DueInForce().has_value());
+      ASSERT_TRUE(s.status != DemandStatus::kClosed || s.close_reason.has_value());
+      ASSERT_TRUE(s.status != DemandStatus::kAssigned || s.assigned_unit.has_value());
     }
   }
   // The sweep exercised every kind of outcome in volume.
