@@ -16,6 +16,9 @@ namespace redledger {
 std::string EncodeEnvelope(const Envelope& e);
 // Corruption when the bytes do not decode or the format version is unknown.
 Result<Envelope> DecodeEnvelope(std::string_view bytes);
+// The same into `out`, reusing its strings' memory (for bulk scans); on
+// error `out` holds a partial envelope.
+Status DecodeEnvelopeInto(std::string_view bytes, Envelope* out);
 
 // RFC 8785 (JCS) canonical JSON of an arbitrary JSON text. Only integers in
 // ±(2^53−1) are allowed as numbers (DESIGN §2: no floating point); valid UTF-8

@@ -1,4 +1,11 @@
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/types/array.hpp>
+#include <cereal/types/optional.hpp>
+#include <cereal/types/string.hpp>
 #include <gtest/gtest.h>
+
+#include <random>
+#include <sstream>
 
 #include "redledger/codec.h"
 
@@ -96,6 +103,95 @@ TEST(EnvelopeCodecTest, JsonRejectsBadEnvelopes) {
   EXPECT_FALSE(replace("\"data\":{", "\"data\":[{").ok());
   EXPECT_FALSE(EnvelopeFromJson("[1]").ok());
   EXPECT_FALSE(EnvelopeFromJson("{").ok());
+}
+
+// The grammar read by Cereal itself, as the store decoded before it had its
+// own reader: the reference DecodeEnvelope must agree with.
+Result<Envelope> CerealDecode(std::string_view bytes) {
+  if (bytes.empty() || bytes[0] != 1) return Status::Corruption("version");
+  std::istringstream is(std::string(bytes.substr(1)));
+  Envelope e;
+  try {
+    cereal::PortableBinaryInputArchive ar(is);
+    ar(e.position, e.stream, e.version, e.type, e.schema, e.event_id, e.recorded_at, e.actor.id, e.actor.role,
+       e.actor.unit, e.correlation_id, e.causation_id, e.data, e.personal, e.hash);
+  } catch (const std::exception& ex) {
+    return Status::Corruption(ex.what());
+  }
+  if (is.rdbuf()->in_avail() != 0) return Status::Corruption("trailing");
+  return e;
+}
+
+std::string RandomBytes(std::mt19937_64& rng, size_t max_len) {
+  std::string s(rng() % (max_len + 1), '\0');
+  for (char& c : s) c = static_cast<char>(rng());  // NUL and high bytes included
+  return s;
+}
+
+std::optional<std::string> RandomOptional(std::mt19937_64& rng) {
+  if (rng() % 3 == 0) return std::nullopt;
+  return RandomBytes(rng, 12);  // the empty string too, which is not nullopt
+}
+
+Envelope RandomEnvelope(std::mt19937_64& rng) {
+  Envelope e;
+  e.position = rng();
+  e.stream = RandomBytes(rng, 40);
+  e.version = rng() >> (rng() % 64);
+  e.type = RandomBytes(rng, 20);
+  e.schema = static_cast<uint32_t>(rng());
+  e.event_id = RandomBytes(rng, 36);
+  e.recorded_at = static_cast<Micros>(rng());  // negative ones too
+  e.actor.id = RandomBytes(rng, 10);
+  e.actor.role = RandomBytes(rng, 10);
+  e.actor.unit = RandomOptional(rng);
+  e.correlation_id = RandomOptional(rng);
+  e.causation_id = RandomOptional(rng);
+  e.data = RandomBytes(rng, rng() % 10 == 0 ? 5000 : 300);
+  e.personal = RandomBytes(rng, 80);
+  for (uint8_t& b : e.hash) b = static_cast<uint8_t>(rng());
+  return e;
+}
+
+TEST(EnvelopeCodecTest, OwnReaderDecodesWhatCerealDecodesOverRandomEnvelopes) {
+  std::mt19937_64 rng(20261128);
+  Envelope reused;  // DecodeEnvelopeInto over a previous envelope's leftovers
+  for (int i = 0; i < 3000; ++i) {
+    const Envelope e = RandomEnvelope(rng);
+    const std::string bytes = EncodeEnvelope(e);
+    Result<Envelope> reference = CerealDecode(bytes);
+    ASSERT_TRUE(reference.ok()) << reference.status().ToString();
+    ASSERT_EQ(*reference, e);
+    Result<Envelope> ours = DecodeEnvelope(bytes);
+    ASSERT_TRUE(ours.ok()) << ours.status().ToString();
+    ASSERT_EQ(*ours, e);
+    ASSERT_TRUE(DecodeEnvelopeInto(bytes, &reused).ok());
+    ASSERT_EQ(reused, e);
+  }
+}
+
+TEST(EnvelopeCodecTest, OwnReaderRefusesWhatCerealRefuses) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 20; ++i) {
+    const std::string bytes = EncodeEnvelope(RandomEnvelope(rng));
+    // Every truncation, trailing bytes, and the body's endianness flag set to
+    // big-endian (so every integer reads byte-swapped).
+    std::vector<std::string> damaged;
+    for (size_t n = 1; n < bytes.size(); ++n) damaged.push_back(bytes.substr(0, n));
+    damaged.push_back(bytes + std::string(1, '\0'));
+    std::string swapped = bytes;
+    swapped[1] = 0;
+    damaged.push_back(swapped);
+    for (const std::string& d : damaged) {
+      Result<Envelope> reference = CerealDecode(d), ours = DecodeEnvelope(d);
+      ASSERT_EQ(ours.ok(), reference.ok()) << "length " << d.size() << " of " << bytes.size();
+      if (ours.ok()) {
+        ASSERT_EQ(*ours, *reference);
+      } else {
+        ASSERT_TRUE(ours.status().IsCorruption());
+      }
+    }
+  }
 }
 
 }  // namespace
