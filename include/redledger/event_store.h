@@ -15,7 +15,9 @@
 // moments before a power cut may be lost.
 //
 // Thread safety: all methods are safe to call concurrently. Append callbacks
-// and listeners run on the store's writer thread and must not block.
+// and listeners run on whichever thread commits the append (a caller blocked
+// in Append, or the store's own thread), one at a time, in commit order; they
+// must not block nor call Append.
 #pragma once
 
 #include <cstdint>
@@ -111,7 +113,8 @@ class EventStore {
   // VersionConflict (with the stream's current version) when an expectation
   // fails; InvalidArgument for bad input; nothing is written on error.
   virtual Result<AppendResult> Append(std::vector<AppendPart> parts) = 0;
-  // The same without blocking; `done` runs on the writer thread.
+  // The same without blocking; `done` runs after the commit (see the class
+  // comment for the thread).
   virtual void AppendAsync(std::vector<AppendPart> parts, AppendCallback done) = 0;
 
   // The position of the last committed event (0 when empty).
@@ -137,7 +140,7 @@ class EventStore {
   // Merkle tree over the first `size` leaves; see redledger/merkle.h.
   virtual merkle::NodeReader TreeReader() const = 0;
 
-  // Listeners run after each commit, on the writer thread, in commit order.
+  // Listeners run after each commit, in commit order (see the class comment).
   virtual ListenerId AddListener(Listener fn) = 0;
   virtual void RemoveListener(ListenerId id) = 0;
 };

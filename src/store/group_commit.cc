@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 
-#include <future>
 #include <utility>
 
 namespace redledger::store {
@@ -11,12 +10,15 @@ namespace {
 // One planning round takes at most this many queued appends, so a flood of
 // asynchronous submitters cannot make a single batch unboundedly large.
 constexpr size_t kMaxAppendsPerRound = 1024;
-// Planning rounds waiting for the commit thread before the planner waits too.
+// Sealed rounds waiting for a write before planning waits too.
 constexpr size_t kMaxWorksInFlight = 8;
 
 const Clock* ClockOf(const StoreOptions& options) {
   return options.clock != nullptr ? options.clock : SystemClock::Default();
 }
+
+// The committer whose listeners this thread is calling, if any.
+thread_local const GroupCommitter* notifying = nullptr;
 
 }  // namespace
 
@@ -26,145 +28,195 @@ GroupCommitter::GroupCommitter(const StoreOptions& options, BatchSink* sink, Log
       planner_(options, ClockOf(options), tip),
       written_head_(tip.head),
       good_tip_(tip) {
-  if (sink_->SyncsWrites()) {
-    committer_ = std::thread([this] {
-      pthread_setname_np(pthread_self(), "store-commit");
-      RunCommitter();
-    });
-  }
-  planner_thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "store-planner");
-    RunPlanner();
+  fallback_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-commit");
+    RunFallback();
   });
 }
 
 GroupCommitter::~GroupCommitter() {
   {
-    std::lock_guard<std::mutex> lock(queue_mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
+    Signal(&fallback_);
   }
-  queue_cv_.notify_one();
-  planner_thread_.join();  // the planner tells the commit thread when it is done
-  if (committer_.joinable()) committer_.join();
+  fallback_thread_.join();  // after it has answered everything queued
 }
 
 void GroupCommitter::Submit(std::vector<AppendPart> parts, EventStore::AppendCallback done) {
-  Pending p{std::move(parts), Status::OK(), std::move(done)};
+  Pending p{std::move(parts), Status::OK(), std::move(done), nullptr};
   // Validation (JSON canonicalisation included) runs here, in parallel across
-  // callers, to keep the planner's work per append small.
+  // callers, to keep the planning role's work per append small.
   p.invalid = ValidateAppend(options_, &p.parts);
-  {
-    std::lock_guard<std::mutex> lock(queue_mu_);
-    queue_.push_back(std::move(p));
-  }
-  queue_cv_.notify_one();
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.push_back(std::move(p));
+  WakeIfUnowned();
 }
 
 Result<AppendResult> GroupCommitter::Append(std::vector<AppendPart> parts) {
-  std::promise<Result<AppendResult>> answer;
-  std::future<Result<AppendResult>> result = answer.get_future();
-  Submit(std::move(parts), [&answer](Result<AppendResult> r) { answer.set_value(std::move(r)); });
-  return result.get();
+  Waiter self;
+  Pending p{std::move(parts), Status::OK(), nullptr, &self};
+  p.invalid = ValidateAppend(options_, &p.parts);
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    queue_.push_back(std::move(p));
+    Drive(lock, &self);
+  }
+  return std::move(*self.result);
 }
 
-void GroupCommitter::RunPlanner() {
-  std::vector<Pending> pending;
-  uint64_t epoch = 0;
+void GroupCommitter::RunFallback() {
+  std::unique_lock<std::mutex> lock(mu_);
+  Drive(lock, nullptr);
+}
+
+bool GroupCommitter::PlanningPossible() const {
+  return !planning_ && !queue_.empty() && works_.size() < kMaxWorksInFlight;
+}
+
+bool GroupCommitter::WritingPossible() const { return !writing_ && !works_.empty(); }
+
+void GroupCommitter::Drive(std::unique_lock<std::mutex>& lock, Waiter* self) {
+  Waiter* const sleeper = self != nullptr ? self : &fallback_;
   for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) break;  // stopping, and everything queued is planned
-      while (!queue_.empty() && pending.size() < kMaxAppendsPerRound) {
-        pending.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+    if (woken_ == sleeper) woken_ = nullptr;  // whatever it was woken for, it is looking now
+    if (self != nullptr) {
+      std::lock_guard<std::mutex> state(self->mu);
+      if (self->done) break;
+    } else if (stopping_ && queue_.empty() && works_.empty() && !planning_ && !writing_) {
+      break;
     }
-    {
-      std::lock_guard<std::mutex> lock(commit_mu_);
-      if (epoch_ != epoch) {  // a write failed: nothing after good_tip_ exists
-        planner_.Reset(good_tip_);
-        epoch = epoch_;
-      } else {
-        planner_.Prune(written_head_);
-      }
-    }
-    Work w;
-    w.epoch = epoch;
-    for (Pending& p : pending) {
-      w.callbacks.push_back(std::move(p.done));
-      w.results.push_back(p.invalid.ok() ? planner_.Plan(p.parts, *sink_) : Result<AppendResult>(p.invalid));
-    }
-    pending.clear();
-    if (planner_.HasOpenBatch()) w.batch = planner_.Seal();
-    if (!committer_.joinable()) {
-      // Writes that are not synced are quick: commit them right here.
-      std::deque<Work> works;
-      works.push_back(std::move(w));
-      CommitWorks(&works);
+    if (PlanningPossible()) {
+      PlanRound(lock);
       continue;
     }
-    {
-      std::unique_lock<std::mutex> lock(commit_mu_);
-      space_cv_.wait(lock, [this] { return works_.size() < kMaxWorksInFlight; });
-      works_.push_back(std::move(w));
+    if (WritingPossible()) {
+      WriteRound(lock);
+      continue;
     }
-    commit_cv_.notify_one();
+    // Every role with work is held by another thread, which answers us or
+    // hands the role on when it leaves.
+    lock.unlock();
+    {
+      std::unique_lock<std::mutex> state(sleeper->mu);
+      sleeper->cv.wait(state, [sleeper] { return sleeper->signalled || sleeper->done; });
+      sleeper->signalled = false;
+    }
+    lock.lock();
   }
-  {
-    std::lock_guard<std::mutex> lock(commit_mu_);
-    planner_done_ = true;
-  }
-  commit_cv_.notify_one();
+  // Leaving: whatever we did not take must not wait for a caller that may
+  // never come.
+  WakeIfUnowned();
 }
 
-void GroupCommitter::RunCommitter() {
+void GroupCommitter::WakeIfUnowned() {
+  if (woken_ != nullptr || (!PlanningPossible() && !WritingPossible())) return;
+  Waiter* target = nullptr;
+  for (const Pending& p : queue_) {
+    if (p.waiter != nullptr) {
+      target = p.waiter;
+      break;
+    }
+  }
+  for (auto w = works_.begin(); target == nullptr && w != works_.end(); ++w) {
+    for (Waiter* waiter : w->waiters) {
+      if (waiter != nullptr) {
+        target = waiter;
+        break;
+      }
+    }
+  }
+  woken_ = target != nullptr ? target : &fallback_;
+  Signal(woken_);
+}
+
+void GroupCommitter::Signal(Waiter* w) {
+  // Notified under the waiter's mutex: once it sees `done` and returns, we
+  // never touch it again.
+  std::lock_guard<std::mutex> state(w->mu);
+  w->signalled = true;
+  w->cv.notify_one();
+}
+
+void GroupCommitter::PlanRound(std::unique_lock<std::mutex>& lock) {
+  planning_ = true;
+  std::vector<Pending> pending;
+  while (!queue_.empty() && pending.size() < kMaxAppendsPerRound) {
+    pending.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  if (epoch_ != planner_epoch_) {  // a write failed: nothing after good_tip_ exists
+    planner_.Reset(good_tip_);
+    planner_epoch_ = epoch_;
+  } else {
+    planner_.Prune(written_head_);
+  }
+  lock.unlock();
+
+  Work w;
+  w.epoch = planner_epoch_;
+  for (Pending& p : pending) {
+    w.callbacks.push_back(std::move(p.done));
+    w.waiters.push_back(p.waiter);
+    w.results.push_back(p.invalid.ok() ? planner_.Plan(p.parts, *sink_) : Result<AppendResult>(p.invalid));
+  }
+  if (planner_.HasOpenBatch()) w.batch = planner_.Seal();
+
+  lock.lock();
+  works_.push_back(std::move(w));
+  planning_ = false;
+}
+
+void GroupCommitter::WriteRound(std::unique_lock<std::mutex>& lock) {
+  writing_ = true;
   std::deque<Work> works;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(commit_mu_);
-      commit_cv_.wait(lock, [this] { return planner_done_ || !works_.empty(); });
-      if (works_.empty()) return;
-      works.swap(works_);
-    }
-    space_cv_.notify_one();
-    CommitWorks(&works);
-  }
-}
+  works.swap(works_);
+  const uint64_t epoch = epoch_;
+  WakeIfUnowned();  // planning may have waited for room in works_
+  lock.unlock();
 
-void GroupCommitter::CommitWorks(std::deque<Work>* works) {
-  uint64_t epoch = 0;
-  {
-    std::lock_guard<std::mutex> lock(commit_mu_);
-    epoch = epoch_;
-  }
   // Everything planned in the current epoch goes into one write; rounds
   // planned on top of an earlier failed write are refused.
   std::vector<const SealedBatch*> group;
-  for (const Work& w : *works) {
+  for (const Work& w : works) {
     if (w.epoch == epoch && w.batch) group.push_back(&*w.batch);
   }
   Status written;
   if (!group.empty()) written = sink_->Write(group);
+  if (!group.empty() && written.ok()) sink_->Publish(group.back()->tip.head);
+
+  lock.lock();
   if (!group.empty() && written.ok()) {
-    sink_->Publish(group.back()->tip.head);
-    std::lock_guard<std::mutex> lock(commit_mu_);
     written_head_ = group.back()->tip.head;
     good_tip_ = group.back()->tip;
   } else if (!written.ok()) {
     last_failure_ = written;
-    std::lock_guard<std::mutex> lock(commit_mu_);
     ++epoch_;
   }
+  const Status failure = last_failure_;
+  lock.unlock();
+  // Still holding the writing role: the next write's answers come after ours.
+  Deliver(&works, written, epoch, failure);
+  lock.lock();
+  writing_ = false;
+}
 
+void GroupCommitter::Deliver(std::deque<Work>* works, const Status& written, uint64_t epoch, const Status& failure) {
   for (Work& w : *works) {
     const bool refused = !written.ok() || w.epoch != epoch;
     for (size_t i = 0; i < w.results.size(); ++i) {
       // A retry's answer may point into a refused batch: refuse it too.
       if (refused && w.results[i].ok()) {
-        w.results[i] = Status::IOError("the write failed: " + last_failure_.message());
+        w.results[i] = Status::IOError("the write failed: " + failure.message());
       }
-      if (w.callbacks[i]) w.callbacks[i](std::move(w.results[i]));
+      if (Waiter* waiter = w.waiters[i]) {
+        std::lock_guard<std::mutex> state(waiter->mu);
+        waiter->result.emplace(std::move(w.results[i]));
+        waiter->done = true;
+        waiter->cv.notify_one();
+      } else if (w.callbacks[i]) {
+        w.callbacks[i](std::move(w.results[i]));
+      }
     }
     if (!refused && w.batch) {
       CommitNotice notice;
@@ -174,7 +226,6 @@ void GroupCommitter::CommitWorks(std::deque<Work>* works) {
       Notify(notice);
     }
   }
-  works->clear();
 }
 
 void GroupCommitter::Notify(const CommitNotice& notice) {
@@ -184,7 +235,9 @@ void GroupCommitter::Notify(const CommitNotice& notice) {
     std::lock_guard<std::mutex> lock(listeners_mu_);
     for (auto& [id, fn] : listeners_) listeners.push_back(fn);
   }
+  notifying = this;
   for (auto& fn : listeners) (*fn)(notice);
+  notifying = nullptr;
 }
 
 EventStore::ListenerId GroupCommitter::AddListener(EventStore::Listener fn) {
@@ -199,9 +252,8 @@ void GroupCommitter::RemoveListener(EventStore::ListenerId id) {
     std::lock_guard<std::mutex> lock(listeners_mu_);
     listeners_.erase(id);
   }
-  // Wait out a round in progress, unless this is that round's own thread.
-  const std::thread::id self = std::this_thread::get_id();
-  if (self != committer_.get_id() && self != planner_thread_.get_id()) {
+  // Wait out a round in progress, unless this thread is calling that round.
+  if (notifying != this) {
     std::lock_guard<std::mutex> round(notify_mu_);
   }
 }

@@ -1,13 +1,21 @@
 // GroupCommitter: the single writer both EventStore implementations share,
-// as two threads. The planner thread drains the queue of callers' appends,
-// plans each in arrival order (AppendPlanner) and seals what it planned into
-// a batch. The commit thread takes every sealed batch waiting for it and
-// writes them all in ONE atomic write (synced when the store says so), then
-// publishes the new head to readers, completes the callbacks in order and
-// tells the listeners. While one write is syncing the planner already plans
-// the next batches, so CPU work overlaps the disk flush, and one synced write
-// serves every append that arrived during the previous one: durable
-// throughput grows with the number of concurrent appenders.
+// run on the callers' own threads (leader/follower, like RocksDB's
+// WriteThread) instead of on store threads, so that an append costs no
+// thread hand-off when the machine is busy.
+//
+// Two roles, each held by at most one thread at a time:
+//   planning — take every queued append, plan each in arrival order
+//              (AppendPlanner) and seal what was planned into a batch;
+//   writing  — take every sealed batch and write them all in ONE atomic
+//              write (synced when the store says so), publish the new head,
+//              then answer the appends and tell the listeners, in order.
+// A thread blocked in Append queues its append and takes whichever role is
+// free and has work, until its own append is answered; otherwise it sleeps
+// until answered or handed a role. While one thread syncs, the appends that
+// arrive meanwhile are planned by another, and the next write takes them all:
+// one synced write serves every append that arrived during the previous one.
+// AppendAsync never waits: its append is served by the next blocking caller,
+// or by the committer's own fallback thread when none is around.
 //
 // An append refused by the planner (conflict, bad input, retry) fails or
 // answers on its own; the others in its batch are unaffected. When a write
@@ -15,12 +23,10 @@
 // planned on top of it before the planner learnt of the failure; planning
 // then resumes from the last written batch.
 //
-// Without syncs (a relaxed or in-memory store) a write is quick, and the
-// planner thread commits each round itself.
-//
 // Thread safety: Submit, Append, AddListener and RemoveListener may be called
-// from any thread. Callbacks and listeners run on the commit thread (or the
-// planner thread when there is none), one at a time, in commit order.
+// from any thread. Callbacks and listeners run on whichever thread holds the
+// writing role (a caller blocked in Append, or the fallback thread), one at a
+// time, in commit order; they must not block nor append synchronously.
 #pragma once
 
 #include <condition_variable>
@@ -28,8 +34,8 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -46,24 +52,23 @@ class BatchSink : public CommittedState {
   virtual Status Write(const std::vector<const SealedBatch*>& group) = 0;
   // Makes positions up to `head` visible to readers; called in order.
   virtual void Publish(uint64_t head) = 0;
-  // Whether Write syncs to disk; only then is writing worth overlapping with
-  // planning on a thread of its own.
-  virtual bool SyncsWrites() const = 0;
 };
 
 class GroupCommitter {
  public:
   // REQUIRES: `sink` outlives this object.
   GroupCommitter(const StoreOptions& options, BatchSink* sink, LogTip tip);
-  // Completes every queued append, then stops its threads.
+  // Completes every queued append, then stops the fallback thread.
+  // REQUIRES: no call in progress.
   ~GroupCommitter();
 
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
-  // Validates on the calling thread, then queues; `done` runs on the writer.
+  // Validates on the calling thread, then queues; `done` runs after the
+  // commit, on the thread that wrote it.
   void Submit(std::vector<AppendPart> parts, EventStore::AppendCallback done);
-  // Submits and waits for the answer.
+  // Validates, queues and helps commit until the append is answered.
   Result<AppendResult> Append(std::vector<AppendPart> parts);
 
   EventStore::ListenerId AddListener(EventStore::Listener fn);
@@ -72,56 +77,76 @@ class GroupCommitter {
   void RemoveListener(EventStore::ListenerId id);
 
  private:
+  // A thread waiting in Drive: for its append's answer, or to be handed a role.
+  struct Waiter {
+    std::mutex mu;  // guards the fields below
+    std::condition_variable cv;
+    bool signalled = false;  // woken to look for a role
+    bool done = false;       // `result` is set
+    std::optional<Result<AppendResult>> result;
+  };
   struct Pending {
     std::vector<AppendPart> parts;
-    Status invalid;  // set when validation failed: answered without planning
-    EventStore::AppendCallback done;
+    Status invalid;                   // validation failed: answered without planning
+    EventStore::AppendCallback done;  // AppendAsync
+    Waiter* waiter = nullptr;         // Append
   };
-  // One planning round on its way to the commit thread.
+  // One planning round, sealed, on its way to a write.
   struct Work {
     std::vector<EventStore::AppendCallback> callbacks;
+    std::vector<Waiter*> waiters;
     std::vector<Result<AppendResult>> results;
     std::optional<SealedBatch> batch;  // what the round appends, if anything
     uint64_t epoch = 0;                // the failure epoch it was planned in
   };
 
-  void RunPlanner();
-  void RunCommitter();
-  // Writes, publishes and answers the rounds (commit thread, or the planner
-  // when there is none).
-  void CommitWorks(std::deque<Work>* works);
+  // Takes roles with work until `self` is answered (or, for the fallback
+  // thread with self == nullptr, until stopping and idle). REQUIRES: `lock`
+  // holds mu_.
+  void Drive(std::unique_lock<std::mutex>& lock, Waiter* self);
+  void PlanRound(std::unique_lock<std::mutex>& lock);
+  void WriteRound(std::unique_lock<std::mutex>& lock);
+  // Answers the rounds and tells the listeners (writing role, mu_ not held).
+  void Deliver(std::deque<Work>* works, const Status& written, uint64_t epoch, const Status& failure);
+  // When a role is free with work waiting and nobody was woken to take it,
+  // wakes one waiting caller (or the fallback thread). REQUIRES: mu_ held.
+  void WakeIfUnowned();
+  bool PlanningPossible() const;  // REQUIRES: mu_ held
+  bool WritingPossible() const;   // REQUIRES: mu_ held
+  static void Signal(Waiter* w);
   void Notify(const CommitNotice& notice);
+  void RunFallback();
 
   const StoreOptions options_;
   BatchSink* const sink_;
-  AppendPlanner planner_;  // planner thread only
+  AppendPlanner planner_;  // planning role only
+  uint64_t planner_epoch_ = 0;  // planning role only: the epoch planner_ is in
 
-  std::mutex queue_mu_;  // guards queue_, stopping_
-  std::condition_variable queue_cv_;
+  std::mutex mu_;  // guards the members down to last_failure_
   std::deque<Pending> queue_;
+  std::deque<Work> works_;  // sealed rounds, in planning order
+  bool planning_ = false;   // the planning role is held
+  bool writing_ = false;    // the writing role is held
+  // Woken to take a role and not yet looking for one: while set, nobody else
+  // is woken (one hand-off at a time).
+  Waiter* woken_ = nullptr;
   bool stopping_ = false;
-
-  std::mutex commit_mu_;  // guards the members down to good_tip_
-  std::condition_variable commit_cv_;  // work for the commit thread
-  std::condition_variable space_cv_;   // room in works_ for the planner
-  std::deque<Work> works_;
-  bool planner_done_ = false;
-  // What the commit thread tells the planner: how far the log is written, and
-  // after a failed write a new epoch and the tip to resume from.
+  // How far the log is written, and after a failed write a new epoch and the
+  // tip to resume planning from.
   uint64_t written_head_ = 0;
   uint64_t epoch_ = 0;
   LogTip good_tip_;
-  Status last_failure_;  // of the last failed write; CommitWorks only
+  Status last_failure_;
 
   std::mutex listeners_mu_;  // guards listeners_, next_listener_id_
   std::map<EventStore::ListenerId, std::shared_ptr<EventStore::Listener>> listeners_;
   EventStore::ListenerId next_listener_id_ = 1;
-  // Held by the commit thread while it calls listeners, so RemoveListener can
-  // wait for a round in progress to finish.
+  // Held while listeners are called, so RemoveListener can wait for a round
+  // in progress to finish.
   std::mutex notify_mu_;
 
-  std::thread committer_;  // only when the sink syncs its writes
-  std::thread planner_thread_;  // last: starts once everything above is built
+  Waiter fallback_;          // the fallback thread's
+  std::thread fallback_thread_;  // last: starts once everything above is built
 };
 
 }  // namespace redledger::store

@@ -143,7 +143,6 @@ class MemoryEventStore final : public EventStore, private store::BatchSink {
     return Status::OK();
   }
   void Publish(uint64_t head) override { head_.store(head, std::memory_order_release); }
-  bool SyncsWrites() const override { return false; }
 
   mutable std::shared_mutex mu_;  // guards log_, streams_, heads_, ids_, tree_
   std::vector<Envelope> log_;     // [position - 1]

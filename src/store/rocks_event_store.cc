@@ -99,14 +99,14 @@ Status CorruptAt(uint64_t position, const std::string& why) {
   return Status::Corruption("event at position " + std::to_string(position) + ": " + why);
 }
 
-// Decodes a log value stored under `position`; with `check_hash`, also
-// recomputes the leaf hash and compares it with the stored one.
-Result<Envelope> DecodeLogValue(uint64_t position, const rocksdb::Slice& bytes, bool check_hash) {
-  Result<Envelope> e = DecodeEnvelope(std::string_view(bytes.data(), bytes.size()));
-  if (!e.ok()) return CorruptAt(position, e.status().message());
+// Decodes a log value stored under `position` into `e`; with `check_hash`,
+// also recomputes the leaf hash and compares it with the stored one.
+Status DecodeLogValue(uint64_t position, const rocksdb::Slice& bytes, bool check_hash, Envelope* e) {
+  Status s = DecodeEnvelopeInto(std::string_view(bytes.data(), bytes.size()), e);
+  if (!s.ok()) return CorruptAt(position, s.message());
   if (e->position != position) return CorruptAt(position, "stored under the wrong key");
   if (check_hash && LeafHash(*e) != e->hash) return CorruptAt(position, "hash mismatch");
-  return e;
+  return Status::OK();
 }
 
 rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache, bool point_lookups,
@@ -187,7 +187,7 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
     const uint64_t head = Head();
     if (after >= head || limit == 0) return out;
     const uint64_t end = after + std::min<uint64_t>(limit, head - after);
-    Status s = IterateLog(after, end, /*check_hash=*/true, [&out](Envelope e) {
+    Status s = IterateLog(after, end, /*check_hash=*/true, [&out](Envelope& e) {
       out.push_back(std::move(e));
       return true;
     });
@@ -224,13 +224,15 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[kLog], U64Key(position), &value);
     if (s.IsNotFound()) return CorruptAt(position, "missing from the log");
     if (!s.ok()) return FromRocks(s, "reading position " + std::to_string(position));
-    return DecodeLogValue(position, value, /*check_hash=*/true);
+    Envelope e;
+    REDLEDGER_RETURN_IF_ERROR(DecodeLogValue(position, value, /*check_hash=*/true, &e));
+    return e;
   }
 
   Status Scan(uint64_t after, uint64_t until, const std::function<bool(const Envelope&)>& fn) const override {
     const uint64_t end = std::min(until, Head());
     if (after >= end) return Status::OK();
-    return IterateLog(after, end, /*check_hash=*/false, [&fn](Envelope e) { return fn(e); });
+    return IterateLog(after, end, /*check_hash=*/false, [&fn](Envelope& e) { return fn(e); });
   }
 
   merkle::NodeReader TreeReader() const override {
@@ -321,9 +323,10 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
     return DecodeU64(value, "head of " + stream);
   }
 
-  // Calls fn with positions after+1..end in order; a missing position is
-  // corruption. REQUIRES: after < end <= Head().
-  Status IterateLog(uint64_t after, uint64_t end, bool check_hash, const std::function<bool(Envelope)>& fn) const {
+  // Calls fn with positions after+1..end in order, decoding each into the
+  // same Envelope (fn may move from it); a missing position is corruption.
+  // REQUIRES: after < end <= Head().
+  Status IterateLog(uint64_t after, uint64_t end, bool check_hash, const std::function<bool(Envelope&)>& fn) const {
     const std::string upper = U64Key(end + 1);
     rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions ro;
@@ -335,14 +338,14 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
     }
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handles_[kLog]));
     uint64_t expected = after + 1;
+    Envelope e;
     for (it->Seek(U64Key(expected)); it->Valid(); it->Next()) {
       Result<uint64_t> key = DecodeU64(it->key(), "log key");
       if (!key.ok()) return key.status();
       if (*key != expected) return CorruptAt(expected, "missing from the log");
-      Result<Envelope> e = DecodeLogValue(expected, it->value(), check_hash);
-      if (!e.ok()) return e.status();
+      REDLEDGER_RETURN_IF_ERROR(DecodeLogValue(expected, it->value(), check_hash, &e));
       ++expected;
-      if (!fn(std::move(e).value())) return Status::OK();
+      if (!fn(e)) return Status::OK();
     }
     if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
     if (expected != end + 1) return CorruptAt(expected, "missing from the log");
@@ -444,7 +447,6 @@ class RocksEventStore final : public EventStore, private store::BatchSink {
   }
 
   void Publish(uint64_t head) override { head_.store(head, std::memory_order_release); }
-  bool SyncsWrites() const override { return options_.sync; }
 
   const StoreOptions options_;
   rocksdb::DB* const db_;
