@@ -83,7 +83,8 @@ void GroupCommitter::Drive(std::unique_lock<std::mutex>& lock, Waiter* self) {
     if (self != nullptr) {
       std::lock_guard<std::mutex> state(self->mu);
       if (self->done) break;
-    } else if (stopping_ && queue_.empty() && works_.empty() && !planning_ && !writing_) {
+    } else if (stopping_ && queue_.empty() && works_.empty() && !planning_ && !writing_ &&
+               delivered_rounds_ == write_rounds_) {
       break;
     }
     if (PlanningPossible()) {
@@ -172,6 +173,7 @@ void GroupCommitter::WriteRound(std::unique_lock<std::mutex>& lock) {
   std::deque<Work> works;
   works.swap(works_);
   const uint64_t epoch = epoch_;
+  const uint64_t round = ++write_rounds_;
   WakeIfUnowned();  // planning may have waited for room in works_
   lock.unlock();
 
@@ -194,11 +196,17 @@ void GroupCommitter::WriteRound(std::unique_lock<std::mutex>& lock) {
     ++epoch_;
   }
   const Status failure = last_failure_;
+  // The next write may start while this one's appends are answered (waking
+  // each waiter takes a while); its answers wait for ours.
+  writing_ = false;
+  WakeIfUnowned();
+  delivered_cv_.wait(lock, [this, round] { return delivered_rounds_ + 1 == round; });
   lock.unlock();
-  // Still holding the writing role: the next write's answers come after ours.
   Deliver(&works, written, epoch, failure);
   lock.lock();
-  writing_ = false;
+  delivered_rounds_ = round;
+  delivered_cv_.notify_all();
+  if (stopping_) Signal(&fallback_);  // it may be waiting for this round to stop
 }
 
 void GroupCommitter::Deliver(std::deque<Work>* works, const Status& written, uint64_t epoch, const Status& failure) {

@@ -7,8 +7,9 @@
 //   planning — take every queued append, plan each in arrival order
 //              (AppendPlanner) and seal what was planned into a batch;
 //   writing  — take every sealed batch and write them all in ONE atomic
-//              write (synced when the store says so), publish the new head,
-//              then answer the appends and tell the listeners, in order.
+//              write (synced when the store says so) and publish the new
+//              head. The writer then leaves the role and answers the appends
+//              and tells the listeners, after the previous write's answers.
 // A thread blocked in Append queues its append and takes whichever role is
 // free and has work, until its own append is answered; otherwise it sleeps
 // until answered or handed a role. While one thread syncs, the appends that
@@ -122,7 +123,7 @@ class GroupCommitter {
   AppendPlanner planner_;  // planning role only
   uint64_t planner_epoch_ = 0;  // planning role only: the epoch planner_ is in
 
-  std::mutex mu_;  // guards the members down to last_failure_
+  std::mutex mu_;  // guards the members down to delivered_rounds_
   std::deque<Pending> queue_;
   std::deque<Work> works_;  // sealed rounds, in planning order
   bool planning_ = false;   // the planning role is held
@@ -137,6 +138,10 @@ class GroupCommitter {
   uint64_t epoch_ = 0;
   LogTip good_tip_;
   Status last_failure_;
+  // Write rounds started, and answered: a round answers after the one before.
+  uint64_t write_rounds_ = 0;
+  uint64_t delivered_rounds_ = 0;
+  std::condition_variable delivered_cv_;
 
   std::mutex listeners_mu_;  // guards listeners_, next_listener_id_
   std::map<EventStore::ListenerId, std::shared_ptr<EventStore::Listener>> listeners_;
