@@ -42,7 +42,7 @@ const char* Line(Rng& rng, Lines lines) { return lines[rng.Below(lines.size())];
 }  // namespace
 
 Lifecycle::Lifecycle(const City* city, Commander* cmd, uint64_t seed, Schedule schedule)
-    : city_(city), cmd_(cmd), seed_(seed), schedule_(std::move(schedule)), recent_(city->sites.size()) {
+    : city_(city), cmd_(cmd), seed_(seed), schedule_(std::move(schedule)) {
   for (const SitePlan& s : city->sites) site_weights_.push_back(s.weight);
 }
 
@@ -125,14 +125,14 @@ Status Lifecycle::Raise(uint64_t index) {
   Micros now = cmd_->now();
   int month = MonthAt(now, kCityOffsetMinutes).month;
   d.site = static_cast<uint32_t>(r.Weighted(site_weights_));
-  const SitePlan* site = &city_->sites[d.site];
-  // Now and then a second resident reports what is already open at the site.
-  if (r.Chance(45) && !recent_[d.site].empty()) {
-    auto it = active_.find(recent_[d.site][r.Below(recent_[d.site].size())]);
+  // Now and then another resident reports what is already open at a site.
+  if (r.Chance(30) && !recent_.empty()) {
+    auto it = active_.find(recent_[r.Below(recent_.size())]);
     if (it != active_.end() && IsOpenStatus(it->second.status) && !it->second.duplicate) {
       const Demand& s = it->second;
       d.duplicate = true;
       d.survivor = it->first;
+      d.site = s.site;
       d.compound = s.compound;
       d.grid = s.grid;
       d.category = s.category;
@@ -142,6 +142,7 @@ Status Lifecycle::Raise(uint64_t index) {
       d.title = "又有居民反映：" + s.title;
     }
   }
+  const SitePlan* site = &city_->sites[d.site];
   const DemandText* text;
   if (d.duplicate) {
     text = &TextsOf(d.category)[d.text];
@@ -215,8 +216,8 @@ Status Lifecycle::Raise(uint64_t index) {
   Plan(&d);
   if (sample_.empty() && d.site == 0 && d.publicize && !d.decline && !d.duplicate) sample_ = d.id;
   if (!d.duplicate) {
-    recent_[d.site].push_back(index);
-    if (recent_[d.site].size() > 4) recent_[d.site].pop_front();
+    recent_.push_back(index);
+    if (recent_.size() > 32) recent_.pop_front();
   }
   auto [it, inserted] = active_.emplace(index, std::move(d));
   peak_ = std::max(peak_, active_.size());

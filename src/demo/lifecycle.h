@@ -105,7 +105,7 @@ class Lifecycle {
   Schedule schedule_;
   std::vector<int> site_weights_;
   std::unordered_map<uint64_t, Demand> active_;    // demands in flight, by index
-  std::vector<std::deque<uint64_t>> recent_;       // per site: the last few raised, for duplicates
+  std::deque<uint64_t> recent_;                    // the last few raised, for duplicates
   size_t peak_ = 0;
   std::string sample_;
 };

@@ -250,7 +250,7 @@ TEST_F(DefaultDemoTest, BannerNamesEveryTokenAndUrl) {
   EXPECT_TRUE(Has(banner, "/v1/demands/" + report_->sample_demand_id + "'"));
   EXPECT_TRUE(Has(banner, "/v1/notices?period=2022-12"));
   EXPECT_TRUE(Has(banner, "/public/sites/" + report_->sample_site_id + "/board"));
-  EXPECT_TRUE(Has(banner, "1,134 demands, ")) << banner;
+  EXPECT_TRUE(Has(banner, "1,163 demands, ")) << banner;
   EXPECT_TRUE(Has(banner, " resolved; final status: "));
 }
 
