@@ -103,7 +103,7 @@ class GroupCommitter {
 
   // Takes roles with work until `self` is answered (or, for the fallback
   // thread with self == nullptr, until stopping and idle). REQUIRES: `lock`
-  // holds mu_.
+  // holds mu_; it may be released on return.
   void Drive(std::unique_lock<std::mutex>& lock, Waiter* self);
   void PlanRound(std::unique_lock<std::mutex>& lock);
   void WriteRound(std::unique_lock<std::mutex>& lock);
@@ -149,6 +149,9 @@ class GroupCommitter {
   // Held while listeners are called, so RemoveListener can wait for a round
   // in progress to finish.
   std::mutex notify_mu_;
+
+  // Held by a relaxed (sync=false) Append while it commits: see Append.
+  std::mutex relaxed_mu_;
 
   Waiter fallback_;          // the fallback thread's
   std::thread fallback_thread_;  // last: starts once everything above is built
