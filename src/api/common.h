@@ -61,7 +61,9 @@ Result<AsOfText> ParseAsOf(const http::Request& req);
 Result<std::optional<uint64_t>> ResolveAsOf(const AsOfText& as_of, uint64_t head, Micros now, const ReadModels& views);
 
 // The body a command parses: an empty body (allowed without a Content-Type) is {}.
-inline std::string_view BodyText(const http::Request& req) { return req.body.empty() ? "{}" : req.body; }
+inline std::string_view BodyText(const http::Request& req) {
+  return req.body.empty() ? std::string_view("{}") : std::string_view(req.body);
+}
 
 // If-Match (`5` or `"5"`) and Idempotency-Key; InvalidArgument when malformed.
 Result<CommandMeta> CommandMetaOf(const http::Request& req);
