@@ -18,6 +18,10 @@
 // AppendAsync never waits: its append is served by the next blocking caller,
 // or by the committer's own fallback thread when none is around.
 //
+// Relaxed writes (sync=false) are quick, so there a blocked caller does not
+// wait for roles: it queues, then takes its turn under a plain mutex and, if
+// not yet answered by the caller before it, commits everything queued itself.
+//
 // An append refused by the planner (conflict, bad input, retry) fails or
 // answers on its own; the others in its batch are unaffected. When a write
 // fails, every append in it fails with its status, and so does every append
