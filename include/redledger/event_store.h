@@ -150,4 +150,20 @@ Result<std::unique_ptr<EventStore>> OpenRocksEventStore(const std::string& dir, 
 // An in-memory store with the same semantics (durability aside), for tests.
 std::unique_ptr<EventStore> NewMemoryEventStore(const StoreOptions& options);
 
+// Appends events taken from another log verbatim (DESIGN §7 import): their
+// positions, event ids, recorded_at and hashes are kept, not assigned. The
+// RocksDB store in `dir` (created if missing) must not be open anywhere —
+// the server stopped: Unavailable when it is locked. `next` fills in the
+// next event and returns true, or returns false at the end. Each event is
+// checked first: position head + 1, version its stream's + 1, a valid stream
+// name, a new lower-case UUID event id, recorded_at not before the previous
+// event's, canonical data, and hash == LeafHash. Events are written
+// `batch_events` at a time, each batch one synced atomic write with its
+// indexes, tree nodes and head; on a refusal (InvalidArgument or Corruption
+// naming the position) the store keeps the batches before the bad event's,
+// so a caller that must leave the store untouched verifies its input first.
+// Returns the new head.
+Result<uint64_t> ImportEnvelopes(const std::string& dir, const std::function<Result<bool>(Envelope*)>& next,
+                                 size_t batch_events = 1000);
+
 }  // namespace redledger
