@@ -35,9 +35,10 @@
 // live events does not fit, the session stops taking live events and reads
 // the log itself, a page at a time as its queue drains (catch-up), until it
 // meets the live stream again; positions make the switch gap- and
-// duplicate-free. A session lagging the head by more than max_lag_events for
-// longer than max_lag_time is closed with reason "too slow" and the position
-// to resume from. Each live event is rendered once and the bytes are shared
+// duplicate-free. A session lagging the head by more than max_lag_events
+// whose lag has not shrunk for max_lag_time (a client that stopped reading,
+// or reads slower than events arrive) is closed with reason "too slow" and
+// the position to resume from; one catching up is left to catch up. Each live event is rendered once and the bytes are shared
 // by every session.
 //
 // Thread safety: all methods are safe to call from any thread. The hub runs
@@ -82,7 +83,7 @@ struct LiveHubOptions {
   size_t catchup_page = 256;
   // A session lagging the head by more than this many events... Default: 100,000
   uint64_t max_lag_events = 100'000;
-  // ...for longer than this is closed ("too slow"). Default: 30 s
+  // ...whose lag has not shrunk for this long is closed ("too slow"). Default: 30 s
   std::chrono::milliseconds max_lag_time{30'000};
   // Largest message accepted from a client. Default: 4 KiB
   size_t max_message_bytes = 4096;

@@ -266,17 +266,23 @@ void LiveSession::CatchUpPage() {
 }
 
 // Past the hard limit — behind the head by more than max_lag_events, with
-// bytes still waiting for the client, for longer than max_lag_time — the
-// session is closed with the position to resume from.
+// bytes still waiting for the client, and the lag not shrinking for
+// max_lag_time — the session is closed with the position to resume from. A
+// client catching up (its lag shrinking) is left to catch up.
 void LiveSession::CheckLag() {
   if (state_ != State::kStreaming) return;
-  const bool behind = !live_ && !queue_.empty() && core_->store->Head() > cursor_ + core_->options.max_lag_events;
-  if (!behind) {
+  const uint64_t head = core_->store->Head();
+  const uint64_t lag = head > cursor_ ? head - cursor_ : 0;
+  if (live_ || queue_.empty() || lag <= core_->options.max_lag_events) {
     lagging_since_.reset();
     return;
   }
   const auto now = Clock::now();
-  if (!lagging_since_) lagging_since_ = now;
+  if (!lagging_since_ || lag < lag_mark_) {
+    lagging_since_ = now;
+    lag_mark_ = lag;
+    return;
+  }
   if (now - *lagging_since_ >= core_->options.max_lag_time) CloseTooSlow();
 }
 

@@ -85,7 +85,8 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   bool at_head_ = false;  // the last catch-up page was short: wait for a delivery
   bool catchup_posted_ = false;
   bool want_documents_ = false;  // a ledger/score message was dropped: resend when live
-  std::optional<std::chrono::steady_clock::time_point> lagging_since_;
+  std::optional<std::chrono::steady_clock::time_point> lagging_since_;  // past max_lag_events, lag not shrinking
+  uint64_t lag_mark_ = 0;                                               // the lag then
 
   std::deque<Out> queue_;  // the front is being written when writing_
   size_t queue_bytes_ = 0;

@@ -165,7 +165,13 @@ TEST_F(StallTest, PastTheHardLimitTheClientIsClosedAndResumesFromItsPosition) {
   EXPECT_EQ(resume, got.empty() ? 0 : got.back());
   WebSocketClient again = Subscribe(kLiveAdminToken, R"({"after":)" + std::to_string(resume) + "}", 10s);
   std::vector<uint64_t> rest = EventsThrough(again, kEvents);
+  const size_t before = got.size();
   got.insert(got.end(), rest.begin(), rest.end());
+  size_t bad = 0;
+  while (bad < got.size() && got[bad] == bad + 1) ++bad;
+  SCOPED_TRACE("received " + std::to_string(before) + " before closing, resume_after " + std::to_string(resume) +
+               ", " + std::to_string(rest.size()) + " after; first out of sequence at index " + std::to_string(bad) +
+               (bad < got.size() ? ": " + std::to_string(got[bad]) : std::string()));
   std::vector<uint64_t> expected(kEvents);
   for (int i = 0; i < kEvents; ++i) expected[i] = i + 1;
   EXPECT_EQ(got, expected);
