@@ -29,6 +29,7 @@
 #include "redledger/auth.h"
 #include "redledger/checkpoint.h"
 #include "redledger/command_service.h"
+#include "redledger/demo.h"
 #include "redledger/event_store.h"
 #include "redledger/http_server.h"
 #include "redledger/projection.h"
@@ -54,6 +55,7 @@ constexpr const char* kUsage = R"(usage: redledgerd --data-dir DIR [options]
   --max-connections N     open connections (default 10000; 503 above)
   --rate-limit N          requests per second per principal (default 0: off; 429 above)
   --log-level LEVEL       trace, debug, info, warn, error (default info)
+  --demo                  seed an empty data directory with the demo data set and print a token per role
   --help                  this text
 )";
 
@@ -70,6 +72,7 @@ struct Flags {
   int64_t max_connections = 10'000;
   int64_t rate_limit = 0;
   std::string log_level = "info";
+  bool demo = false;
 };
 
 std::optional<int64_t> ParseInt(std::string_view s) {
@@ -92,8 +95,8 @@ Flags ParseFlags(int argc, char** argv) {
       std::fputs(kUsage, stdout);
       std::exit(0);
     }
-    if (arg == "--relaxed-durability") {
-      f.relaxed_durability = true;
+    if (arg == "--relaxed-durability" || arg == "--demo") {
+      (arg == "--demo" ? f.demo : f.relaxed_durability) = true;
       continue;
     }
     if (i + 1 >= argc) fail(std::string(arg) + " needs a value (or is unknown)");
@@ -128,6 +131,22 @@ T Must(Result<T> r, const char* what) {
     std::exit(1);
   }
   return std::move(r).value();
+}
+
+// --demo: seeds an empty log with the demo data set (redledger/demo.h). The
+// demo's events carry its simulated times, so it writes through a store of
+// its own whose clock is the demo's; that store is closed before serving.
+std::optional<DemoReport> SeedDemoIfEmpty(const std::string& log_dir, StoreOptions options, Vault* vault,
+                                          CredentialStore* credentials) {
+  FakeClock demo_clock;
+  options.clock = &demo_clock;
+  auto store = Must(OpenRocksEventStore(log_dir, options), "opening the log for the demo");
+  if (store->Head() != 0) {
+    spdlog::warn("--demo: the log is not empty; serving it as it is");
+    return std::nullopt;
+  }
+  spdlog::info("--demo: seeding the demo data set");
+  return Must(SeedDemo(store.get(), vault, &demo_clock, credentials, DemoOptions{}), "seeding the demo");
 }
 
 // Runs scheduler passes when the next due time comes (at least every few
@@ -213,11 +232,13 @@ int main(int argc, char** argv) {
 
   StoreOptions store_options;
   store_options.sync = !flags.relaxed_durability;
-  auto store = Must(OpenRocksEventStore(dir + "/log", store_options), "opening the log");
   VaultOptions vault_options;
   vault_options.sync = !flags.relaxed_durability;
   auto vault = Must(Vault::Open(dir + "/vault", vault_options), "opening the vault");
   auto credentials = Must(CredentialStore::Open(dir + "/credentials"), "opening the credentials");
+  std::optional<DemoReport> demo;
+  if (flags.demo) demo = SeedDemoIfEmpty(dir + "/log", store_options, vault.get(), credentials.get());
+  auto store = Must(OpenRocksEventStore(dir + "/log", store_options), "opening the log");
   auto idempotency = Must(api::IdempotencyStore::Open(dir + "/idempotency", clock), "opening the idempotency store");
   auto signer = Must(Signer::Open(flags.signing_key, flags.log_origin), "opening the signing key");
   auto commands = Must(CommandService::Open(store.get(), vault.get(), clock), "folding the log");
@@ -257,6 +278,11 @@ int main(int argc, char** argv) {
   }
   spdlog::info("redledgerd serving on {}:{} (log head {}, data in {})", server_options.address, server.port(),
                store->Head(), dir);
+  if (demo) {
+    std::fputs(DemoBanner(*demo, "http://" + server_options.address + ":" + std::to_string(server.port())).c_str(),
+               stdout);
+    std::fflush(stdout);
+  }
 
   {
     SchedulerThread scheduler(commands.get(), &scores, idempotency.get(), clock);
