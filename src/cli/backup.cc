@@ -158,8 +158,9 @@ int RunBackup(const std::vector<std::string>& args, Io io) {
   if (!data_dir.ok() || !to.ok()) return Fail(io, "backup", "--data-dir and --to are required (see --help)", 2);
   Result<BackupInfo> info = BackupDataDir(*data_dir, *to);
   if (!info.ok()) return Fail(io, "backup", info.status().message());
-  io.out << "{\"backup_id\":\"" << info->backup_id << "\",\"position\":" << info->position << ",\"path\":\""
-         << info->path << "\"}\n";
+  io.out << boost::json::serialize(boost::json::object{
+                {"backup_id", info->backup_id}, {"position", info->position}, {"path", info->path}})
+         << "\n";
   return 0;
 }
 

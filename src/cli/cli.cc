@@ -10,7 +10,7 @@ namespace {
 std::vector<cli::Command> Commands() {
   return {cli::ExportCommand(), cli::VerifyExportCommand(), cli::ImportCommand(),  cli::VerifyCommand(),
           cli::ProofCommand(),  cli::ReplayCommand(),       cli::BackupCommand(),  cli::RestoreCommand(),
-          cli::ShowCommand(),   cli::TailCommand()};
+          cli::ShowCommand(),   cli::TailCommand(),         cli::SeedCommand()};
 }
 
 void PrintOverview(std::ostream& out, const std::vector<cli::Command>& commands) {

@@ -85,5 +85,6 @@ Command BackupCommand();
 Command RestoreCommand();
 Command ShowCommand();
 Command TailCommand();
+Command SeedCommand();
 
 }  // namespace redledger::cli

@@ -14,7 +14,7 @@ namespace redledger::testing {
 namespace {
 
 const std::vector<std::string> kCommands = {"export", "verify-export", "import", "verify", "proof", "replay",
-                                            "backup", "restore",       "show",   "tail"};
+                                            "backup", "restore",       "show",   "tail",   "seed"};
 
 TEST(CliTest, EveryCommandHasHelpAndRefusesUnknownFlags) {
   for (const std::string& c : kCommands) {
@@ -124,6 +124,18 @@ TEST_F(CliStoreTest, ReplayAtAPositionEqualsTheAsOfAnswers) {
   }
   EXPECT_EQ(Cli({"replay", "--data-dir", data_dir(), "--until", std::to_string(store_->Head() + 1), "--out",
                  Path("then3")}).code, 2);
+}
+
+TEST(CliSeedTest, SeedsAnEmptyDataDirectoryWhoseLogVerifiesAndRefusesAgain) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/demo";
+  CliRun r = Cli({"seed", "--data-dir", dir, "--demands", "30", "--months", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("RL_ADMIN=rl_"), std::string::npos) << r.out;  // tokens were issued
+  EXPECT_EQ(Cli({"verify", "--data-dir", dir}).code, 0);
+  CliRun again = Cli({"seed", "--data-dir", dir});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_NE(again.err.find("not empty"), std::string::npos) << again.err;
 }
 
 TEST_F(CliStoreTest, ShowPrintsRangesAndStreamsAndTailFollowsNewEvents) {
