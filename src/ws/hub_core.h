@@ -82,8 +82,10 @@ struct LiveEvent {
 };
 
 // What the hub posts to one session: every event matching it with position
-// in (covers_after, last]. A session whose cursor is below covers_after has
-// missed something (it was catching up, or the hub dropped a backlog).
+// in (covers_after, last] — covers_after is the `last` of the previous
+// delivery to it, so ranges with nothing for it are never posted. A session
+// whose cursor is below covers_after has missed something (it was catching
+// up, or the hub dropped a backlog) and reads the log.
 struct LiveDelivery {
   uint64_t covers_after = 0;
   uint64_t last = 0;
@@ -91,14 +93,14 @@ struct LiveDelivery {
   std::vector<uint32_t> indices;  // into *batch, ascending
 };
 
-// A subscribed session as the hub thread sees it. Immutable but `considered`,
-// which only the hub thread touches.
+// A subscribed session as the hub thread sees it. Immutable but
+// `posted_through`, which only the hub thread touches.
 struct Subscriber {
   std::weak_ptr<LiveSession> session;
   Principal principal;
   Filter filter;
-  bool scores = false;              // may receive score messages
-  uint64_t considered = UINT64_MAX;  // last position offered; MAX: none yet
+  bool scores = false;                   // may receive score messages
+  uint64_t posted_through = UINT64_MAX;  // `last` of the last delivery posted; MAX: none yet
 };
 
 }  // namespace ws

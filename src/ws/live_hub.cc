@@ -134,15 +134,18 @@ void LiveHub::Core::FanOut(const std::vector<CommitNotice>& notices) {
     fanned_out.fetch_add(batch->size(), std::memory_order_relaxed);
     std::shared_ptr<const std::vector<LiveEvent>> shared = std::move(batch);
     for (const auto& sub : subs) {
+      // A delivery vouches for everything since the last one posted, so
+      // batches with nothing for this session need not be posted at all.
+      if (sub->posted_through == UINT64_MAX || gap) sub->posted_through = first - 1;
       LiveDelivery d;
-      d.covers_after = (sub->considered == UINT64_MAX || gap) ? first - 1 : sub->considered;
+      d.covers_after = sub->posted_through;
       d.last = last;
-      sub->considered = last;
       for (uint32_t k = 0; k < shared->size(); ++k) {
         const LiveEvent& e = (*shared)[k];
         if (sub->filter.Matches(sub->principal, e.scope, e.type)) d.indices.push_back(k);
       }
-      if (d.indices.empty()) continue;  // the next delivery's covers_after vouches for this range
+      if (d.indices.empty()) continue;
+      sub->posted_through = last;
       d.batch = shared;
       if (auto s = sub->session.lock()) s->PostDelivery(std::move(d));
     }
