@@ -95,6 +95,10 @@ struct Api {
   const Signer* signer = nullptr;  // its name is the log origin (--log-origin)
   const Clock* clock = nullptr;
   ApiOptions options;
+  // POST /v1/admin/backups copies data_dir into a new directory under
+  // backup_dir (redledger/backup.h); an empty backup_dir turns backups off (503).
+  std::string data_dir;
+  std::string backup_dir;
 };
 
 struct RouteInfo {

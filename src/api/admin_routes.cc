@@ -7,6 +7,7 @@
 
 #include "api/routes.h"
 #include "redledger/auth.h"
+#include "redledger/backup.h"
 #include "redledger/command_service.h"
 #include "redledger/event_store.h"
 #include "redledger/score_projection.h"
@@ -73,6 +74,17 @@ void AddAdminRoutes(Routes* routes, const EventStore* store, CommandService* com
     auto doc = scores->Policies(*as_of, clock->NowMicros());
     if (!doc.ok()) return res.Fail(doc.status());
     res.Send(Json(200, std::move(*doc)));
+  });
+}
+
+void AddBackupRoute(Routes* routes, std::string data_dir, std::string backup_dir) {
+  routes->Add("POST", "/v1/admin/backups", {.blocking = true}, [=](http::Request req, http::Responder res) {
+    if (Status s = RequireRole(*req.principal, {Role::kAdmin}); !s.ok()) return res.Fail(s);
+    if (backup_dir.empty()) return res.Fail(Status::Unavailable("backups are off: start redledgerd with --backup-dir"));
+    auto backup = BackupDataDir(data_dir, backup_dir);
+    if (!backup.ok()) return res.Fail(backup.status());
+    res.Send(Json(201, boost::json::serialize(
+                           boost::json::object{{"backup_id", backup->backup_id}, {"position", backup->position}})));
   });
 }
 

@@ -21,6 +21,8 @@ void AddRegistryRoutes(Routes* routes, const EventStore* store, CommandService* 
 // POST /v1/principals, DELETE /v1/principals/{id}, POST and GET /v1/policy.
 void AddAdminRoutes(Routes* routes, const EventStore* store, CommandService* commands, CredentialStore* credentials,
                     IdempotencyStore* idempotency, ScoreProjection* scores, const Clock* clock);
+// POST /v1/admin/backups.
+void AddBackupRoute(Routes* routes, std::string data_dir, std::string backup_dir);
 // GET /v1/events, /v1/streams/{stream}, /v1/audit.
 void AddEventRoutes(Routes* routes, const EventStore* store, const ProjectionRunner* projections,
                     std::chrono::milliseconds read_wait);

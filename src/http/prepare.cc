@@ -67,8 +67,15 @@ Prepared PrepareRequest(Server::Core& core, HttpSession::StringRequest&& req, st
   r.method = std::string(req.method_string());
   Router::Match m = core.router.Find(r.method, segments);
   if (m.outcome == Router::Outcome::kNotFound) {
-    return fail(ErrorResponse(Status::NotFound("no such resource: " + std::string(url->encoded_path())),
-                              r.request_id));
+    const std::string path(url->encoded_path());
+    if (core.upgrades.count(path)) {
+      // A WebSocket path asked without the upgrade: say what it takes, not 404.
+      Response e = ErrorResponse(Status::InvalidArgument(path + " takes a WebSocket upgrade"), r.request_id);
+      e.status = 426;
+      e.headers.emplace_back("Upgrade", "websocket");
+      return fail(std::move(e));
+    }
+    return fail(ErrorResponse(Status::NotFound("no such resource: " + path), r.request_id));
   }
   if (m.outcome == Router::Outcome::kMethodNotAllowed) return fail(MethodNotAllowed(m.allow, r.request_id));
   const Router::Route& route = *m.route;

@@ -32,6 +32,7 @@
 #include "redledger/demo.h"
 #include "redledger/event_store.h"
 #include "redledger/http_server.h"
+#include "redledger/live_hub.h"
 #include "redledger/projection.h"
 #include "redledger/score_projection.h"
 #include "redledger/vault.h"
@@ -49,6 +50,7 @@ constexpr const char* kUsage = R"(usage: redledgerd --data-dir DIR [options]
   --read-wait-ms MS       longest a query waits for the read models (default 2000; then 503)
   --log-origin NAME       checkpoint origin and signing key name (default redledger)
   --signing-key PATH      Ed25519 checkpoint key (default DIR/keys/checkpoint.key; created if missing)
+  --backup-dir DIR        where POST /v1/admin/backups writes backups (unset: backups are off, 503)
   --relaxed-durability    acknowledge appends before the WAL sync (survives a process crash,
                           not a power cut)
   --body-limit BYTES      largest request body (default 65536; 413 above)
@@ -67,6 +69,7 @@ struct Flags {
   int64_t read_wait_ms = 2000;
   std::string log_origin = "redledger";
   std::string signing_key;
+  std::string backup_dir;
   bool relaxed_durability = false;
   int64_t body_limit = 64 * 1024;
   int64_t max_connections = 10'000;
@@ -113,6 +116,7 @@ Flags ParseFlags(int argc, char** argv) {
     else if (arg == "--read-wait-ms") number(&f.read_wait_ms);
     else if (arg == "--log-origin") f.log_origin = value;
     else if (arg == "--signing-key") f.signing_key = value;
+    else if (arg == "--backup-dir") f.backup_dir = value;
     else if (arg == "--body-limit") number(&f.body_limit);
     else if (arg == "--max-connections") number(&f.max_connections);
     else if (arg == "--rate-limit") number(&f.rate_limit);
@@ -260,6 +264,8 @@ int main(int argc, char** argv) {
       },
       admin_token);
 
+  // Declared before the server so that it outlives server.Wait().
+  LiveHub live(store.get(), &authenticator, LiveHubOptions{}, projections.get(), &scores, clock);
   http::Server server(server_options, &authenticator);
   api::Api api{.store = store.get(),
                .commands = commands.get(),
@@ -270,8 +276,14 @@ int main(int argc, char** argv) {
                .idempotency = idempotency.get(),
                .signer = signer.get(),
                .clock = clock,
-               .options = {.read_wait = std::chrono::milliseconds(flags.read_wait_ms)}};
+               .options = {.read_wait = std::chrono::milliseconds(flags.read_wait_ms)},
+               .data_dir = dir,
+               .backup_dir = flags.backup_dir};
   api::RegisterRoutes(&server, api);
+  if (Status s = AttachLiveHub(server, live); !s.ok()) {
+    spdlog::critical("live feed: {}", s.ToString());
+    return 1;
+  }
   if (Status s = server.Start(); !s.ok()) {
     spdlog::critical("listening on {}: {}", flags.listen, s.ToString());
     return 1;

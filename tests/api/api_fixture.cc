@@ -38,8 +38,10 @@ ApiServer::ApiServer(http::ServerOptions options) {
   options.port = 0;
   if (options.threads == 0) options.threads = 2;
   if (options.worker_threads == 64) options.worker_threads = 16;
+  live_ = std::make_unique<LiveHub>(store_.get(), authenticator_.get(), LiveHubOptions{}, projections_.get(),
+                                    scores_.get());
   server_ = std::make_unique<http::Server>(options, authenticator_.get());
-  routes_ = api::RegisterRoutes(server_.get(), api::Api{.store = store_.get(),
+  api::RegisterRoutes(server_.get(), api::Api{.store = store_.get(),
                                                         .commands = commands_.get(),
                                                         .projections = projections_.get(),
                                                         .scores = scores_.get(),
@@ -47,8 +49,12 @@ ApiServer::ApiServer(http::ServerOptions options) {
                                                         .credentials = credentials_.get(),
                                                         .idempotency = idempotency_.get(),
                                                         .signer = signer_.get(),
-                                                        .clock = SystemClock::Default()});
-  Status s = server_->Start();
+                                                        .clock = SystemClock::Default(),
+                                                        .data_dir = d,
+                                                        .backup_dir = d + "/backups"});
+  // The same wiring as redledgerd, so the route table the OpenAPI test checks is the served one.
+  Status s = AttachLiveHub(*server_, *live_);
+  if (s.ok()) s = server_->Start();
   EXPECT_TRUE(s.ok()) << s.ToString();
 }
 

@@ -17,6 +17,7 @@
 #include "redledger/command_service.h"
 #include "redledger/event_store.h"
 #include "redledger/http_server.h"
+#include "redledger/live_hub.h"
 #include "redledger/projection.h"
 #include "redledger/score_projection.h"
 #include "redledger/vault.h"
@@ -34,8 +35,10 @@ class ApiServer {
 
   uint16_t port() const { return server_->port(); }
   EventStore& store() { return *store_; }
+  const std::string& data_dir() const { return dir_.path(); }
   http::Server& server() { return *server_; }
-  const std::vector<api::RouteInfo>& routes() const { return routes_; }
+  // What the server serves (the /v1 routes, /healthz and the /v1/live upgrade).
+  std::vector<http::RouteInfo> routes() const { return server_->routes(); }
 
  private:
   TempDir dir_;
@@ -48,8 +51,8 @@ class ApiServer {
   std::unique_ptr<ProjectionRunner> projections_;
   std::unique_ptr<ScoreProjection> scores_;
   std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<LiveHub> live_;  // before server_: it must outlive server_->Wait()
   std::unique_ptr<http::Server> server_;
-  std::vector<api::RouteInfo> routes_;
 };
 
 // The fixture: a server with the world registered.

@@ -2,6 +2,7 @@
 // and notices, proofs and verify, the public board and the operational
 // endpoints, each with its success and its errors.
 #include "api/api_fixture.h"
+#include "redledger/backup.h"
 #include "redledger/checkpoint.h"
 
 namespace redledger::testing {
@@ -187,6 +188,29 @@ TEST_F(ReadRoutesTest, PrincipalTokensAreShownOnceAndARetryIssuesAFreshOne) {
   EXPECT_NE(Member(retry.body, "token"), Member(first.body, "token"));
   EXPECT_EQ(Get("/v1/sites", Member(retry.body, "token")).status, 200);
   EXPECT_EQ(Get("/v1/sites", Member(first.body, "token")).status, 401);  // replaced
+}
+
+}  // namespace
+}  // namespace redledger::testing
+
+namespace redledger::testing {
+namespace {
+
+TEST_F(ReadRoutesTest, AdminBackupIsConsistentAndAdminOnly) {
+  Raise();
+  EXPECT_EQ(Post("/v1/admin/backups", "", tokens["supervisor"]).status, 403);
+  const uint64_t head = server->store().Head();
+  auto backup = Post("/v1/admin/backups", "", tokens["admin"]);
+  ASSERT_EQ(backup.status, 201) << backup.body;
+  EXPECT_EQ(Member(backup.body, "position"), std::to_string(head));
+  const std::string id = Member(backup.body, "backup_id");
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(server->store().Head(), head);  // a backup appends nothing
+  // The backup is a data directory that restores and verifies to the same head.
+  TempDir restored;
+  auto position = RestoreDataDir(server->data_dir() + "/backups/" + id, restored.path() + "/data");
+  ASSERT_TRUE(position.ok()) << position.status().ToString();
+  EXPECT_EQ(*position, head);
 }
 
 }  // namespace

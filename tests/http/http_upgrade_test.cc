@@ -124,12 +124,16 @@ TEST_F(UpgradeTest, UpgradeToAPathWithoutHandlerIsDeclined) {
   EXPECT_EQ(ws.handshake_status(), 404);
 }
 
-TEST_F(UpgradeTest, PlainGetOnTheUpgradePathIsNotFound) {
+TEST_F(UpgradeTest, PlainGetOnTheUpgradePathAsksForTheUpgrade) {
   StartServer();
   HttpClient c = Client();
   auto r = c.Get("/v1/live");
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(r->status, 426);
+  EXPECT_NE(r->body.find("\"code\":\"invalid_request\""), std::string::npos) << r->body;
+  auto other = Client().Get("/v1/dead");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->status, 404);
 }
 
 TEST_F(UpgradeTest, BlockingHandlersRunOnWorkersNotOnTheIoThread) {
