@@ -50,28 +50,9 @@ int HttpStatusFor(Code code) {
   return 500;
 }
 
-const char* ErrorCodeFor(Code code) {
-  switch (code) {
-    case Code::kInvalidArgument: return "invalid_request";
-    case Code::kInvalidJson: return "invalid_json";
-    case Code::kUnauthorized: return "unauthorized";
-    case Code::kForbidden: return "forbidden";
-    case Code::kNotFound: return "not_found";
-    case Code::kVersionConflict: return "version_conflict";
-    case Code::kInvalidTransition: return "invalid_transition";
-    case Code::kPayloadTooLarge: return "payload_too_large";
-    case Code::kUnsupportedMediaType: return "unsupported_media_type";
-    case Code::kValidationFailed: return "validation_failed";
-    case Code::kIdempotencyKeyReused: return "idempotency_key_reused";
-    case Code::kRateLimited: return "rate_limited";
-    case Code::kUnavailable: return "unavailable";
-    case Code::kOk:
-    case Code::kCorruption:
-    case Code::kIOError:
-    case Code::kInternal: return "internal";
-  }
-  return "internal";
-}
+// The DESIGN §4 code is the Status code's name, except that every
+// server-side failure reads "internal" (its detail goes to the log only).
+const char* ErrorCodeFor(Code code) { return HttpStatusFor(code) == 500 ? "internal" : Status::CodeName(code); }
 
 Response ErrorResponse(const Status& status, std::string_view request_id) {
   const int http_status = HttpStatusFor(status.code());

@@ -1,5 +1,5 @@
-// Shared helpers for the event store tests: temporary directories, event
-// builders, and one "kind" per EventStore implementation for typed tests.
+// Shared helpers for the event store tests: event builders, and one "kind"
+// per EventStore implementation for typed tests.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,28 +12,9 @@
 
 #include "redledger/encoding.h"
 #include "redledger/event_store.h"
+#include "support/temp_dir.h"
 
 namespace redledger::testing {
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "redledger-store-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 inline NewEvent Ev(std::string type = "test.happened", std::string data = "{}") {
   NewEvent e;

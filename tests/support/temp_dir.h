@@ -1,5 +1,4 @@
 // A fresh directory under the system temp dir, removed with everything in it.
-// (Any module's tests may use it; tests/store has its own copy to fold in.)
 #pragma once
 
 #include <gtest/gtest.h>
