@@ -76,7 +76,7 @@ std::string DemoBanner(const DemoReport& r, std::string_view base_url) {
   get("inspector", "/v1/checkpoints/latest");
   get("inspector", "/v1/verify");
   out += "  curl '" + base + "/public/sites/" + site + "/board'\n";
-  out += "  open " + base + "/dashboard   (live feed: " + base + "/v1/live over WebSocket)\n";
+  out += "  live feed (WebSocket): ws" + base.substr(4) + "/v1/live\n";  // base is http://...
   return out;
 }
 
