@@ -386,9 +386,12 @@ void BM_Query(benchmark::State& state, Query q, bool as_of) {
 }
 
 void CloseAndRemoveAll() {
-  Log().runner.reset();
-  Log().store.reset();
-  delete Log().raw;
+  // One Log() call: once the store is reset, a second call would build the data set again.
+  Data& data = Log();
+  data.runner.reset();
+  data.store.reset();
+  delete data.raw;
+  data.raw = nullptr;
   for (const std::string& dir : Dirs()) {
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
