@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_dirs.h"
 #include "redledger/codec.h"
 #include "redledger/encoding.h"
 #include "redledger/event_store.h"
@@ -50,21 +51,8 @@ uint64_t Demands() {
   return v != nullptr ? std::strtoull(v, nullptr, 10) : 200'000;
 }
 
-std::vector<std::string>& Dirs() {
-  static std::vector<std::string> dirs;
-  return dirs;
-}
-
-std::string MakeDir(const std::string& name) {
-  const char* base = std::getenv("REDLEDGER_BENCH_DIR");
-  std::string pattern =
-      ((base != nullptr ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) /
-       ("redledger-bench-" + name + "-XXXXXX"))
-          .string();
-  if (mkdtemp(pattern.data()) == nullptr) std::abort();
-  Dirs().push_back(pattern);
-  return pattern;
-}
+using bench::Dirs;
+using bench::MakeDir;
 
 std::string Q(std::string_view s) {
   std::string out;

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_dirs.h"
 #include "redledger/codec.h"
 #include "redledger/encoding.h"
 #include "redledger/event_store.h"
@@ -40,21 +41,8 @@ bool Smoke() {
 }
 
 // Every directory made here, removed at exit.
-std::vector<std::string>& Dirs() {
-  static std::vector<std::string> dirs;
-  return dirs;
-}
-
-std::string MakeDir(const std::string& name) {
-  const char* base = std::getenv("REDLEDGER_BENCH_DIR");
-  std::string pattern =
-      ((base != nullptr ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) /
-       ("redledger-bench-" + name + "-XXXXXX"))
-          .string();
-  if (mkdtemp(pattern.data()) == nullptr) std::abort();
-  Dirs().push_back(pattern);
-  return pattern;
-}
+using bench::Dirs;
+using bench::MakeDir;
 
 // A realistic demand.raised payload (~400 bytes encoded).
 NewEvent DemandRaised() {
